@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import { demoConfigDocument, type DemoUpstreams } from "../config/demo.js";
+import { loadConfigFile, locateConfig, resolveConfig } from "../config/load.js";
+import type { GatewayConfig } from "../config/types.js";
+import { startEmulators, type Pacing } from "../emulators/index.js";
+
+export interface ConfigurationRequest {
+  readonly configFlag: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Start the demo's emulated clouds (serving); otherwise the demo catalog points at placeholder URLs. */
+  readonly startDemoUpstreams: boolean;
+  readonly port: number;
+  readonly pacing: Pacing | undefined;
+}
+
+export interface LoadedConfiguration {
+  readonly config: GatewayConfig;
+  /** Set in demo mode: the key to print. */
+  readonly demoKey: string | undefined;
+  readonly demoUpstreams: { readonly name: string; readonly baseUrl: string }[];
+  close(): Promise<void>;
+}
+
+/**
+ * The one configuration lookup of every command: `--config`, `SWITCHYARD_CONFIG`, `./switchyard.yaml`,
+ * else the demo configuration (with the emulated clouds started in-process when serving).
+ */
+export async function loadConfiguration(request: ConfigurationRequest): Promise<LoadedConfiguration> {
+  const location = locateConfig({ flag: request.configFlag, env: request.env.SWITCHYARD_CONFIG, cwd: request.cwd });
+  if (location.kind === "file") {
+    return { config: loadConfigFile(location.path, request.env), demoKey: undefined, demoUpstreams: [], close: async () => {} };
+  }
+  const demoKey = request.env.SWITCHYARD_DEMO_KEY ?? `sy-demo-${randomBytes(9).toString("base64url")}`;
+  if (!request.startDemoUpstreams) {
+    const placeholder = "http://127.0.0.1:9";
+    const upstreams: DemoUpstreams = {
+      openaiBaseUrl: `${placeholder}/v1`,
+      openaiKey: "unused",
+      azureEndpoint: placeholder,
+      azureKey: "unused",
+      llamaBaseUrl: `${placeholder}/v1`,
+      llamaKey: "unused",
+    };
+    const config = resolveConfig(demoConfigDocument(upstreams, demoKey, request.port), "demo", {});
+    return { config, demoKey, demoUpstreams: [], close: async () => {} };
+  }
+  const apiKeyPrefix = `emulator-${randomBytes(6).toString("hex")}`;
+  const fleet = await startEmulators({ pacing: request.pacing, apiKeyPrefix });
+  const byName = (name: string) => {
+    const emulator = fleet.emulators.find((candidate) => candidate.name === name);
+    if (emulator === undefined) throw new Error(`the demo emulator ${name} did not start`);
+    return emulator;
+  };
+  const keyOf = (name: string) => `${apiKeyPrefix}-${name}`;
+  const upstreams: DemoUpstreams = {
+    openaiBaseUrl: byName("openai").baseUrl,
+    openaiKey: keyOf("openai"),
+    azureEndpoint: byName("azure-eastus").baseUrl,
+    azureKey: keyOf("azure-eastus"),
+    llamaBaseUrl: byName("llama-host").baseUrl,
+    llamaKey: keyOf("llama-host"),
+  };
+  const config = resolveConfig(demoConfigDocument(upstreams, demoKey, request.port), "demo", {});
+  return {
+    config,
+    demoKey,
+    demoUpstreams: fleet.emulators.map((emulator) => ({ name: emulator.name, baseUrl: emulator.baseUrl })),
+    close: () => fleet.close(),
+  };
+}

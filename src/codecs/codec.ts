@@ -1,0 +1,60 @@
+import type { ChatRequest, Dialect } from "../core/chat-request.js";
+import type { ChatResult } from "../core/chat-result.js";
+import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
+import type { StreamDecoder } from "../core/stream-part.js";
+import type { GatewayError } from "../errors/gateway-error.js";
+import type { SseEvent } from "./framing/sse.js";
+
+/**
+ * A parameter the target could not honour exactly. It is never silent: the gateway logs it
+ * and returns it in the `x-switchyard-warnings` response header.
+ */
+export interface Warning {
+  readonly code: "parameter_ignored" | "parameter_changed";
+  /** The request field as the client named it, e.g. `metadata`. */
+  readonly param: string;
+  readonly message: string;
+}
+
+/** What a codec needs to know about the offering it encodes for (nothing about URLs or logins). */
+export interface EncodeTarget {
+  /** The provider's own model id or deployment name. */
+  readonly nativeModel: string;
+  /** Request fields this provider does not accept; the codec drops each with a warning. */
+  readonly unsupportedFields?: ReadonlySet<string>;
+}
+
+export interface EncodedRequest {
+  readonly body: Record<string, unknown>;
+  readonly warnings: readonly Warning[];
+}
+
+/** An upstream answer's status, headers and body text, for error decoding. */
+export interface UpstreamErrorResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  readonly provider: string;
+}
+
+/**
+ * Pure translation between the canonical shapes and one wire dialect.
+ * No I/O, no clock, no environment: codecs never decide routing.
+ */
+export interface ChatCodec {
+  readonly dialect: Dialect;
+  /** Canonical → wire body. Throws GatewayError(`unsupported_parameter`) for what the dialect cannot express. */
+  encodeChatRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest;
+  /** Wire body (parsed JSON) → canonical. Throws GatewayError(`upstream_bad_response`) on a malformed body. */
+  decodeChatResponse(body: unknown): ChatResult;
+  /** A fresh stream decoder: one per upstream response. */
+  createStreamDecoder(): StreamDecoder<SseEvent>;
+  /** An upstream non-2xx answer → the GatewayError whose code drives failover. */
+  decodeError(response: UpstreamErrorResponse): GatewayError;
+}
+
+export interface EmbeddingsCodec {
+  readonly dialect: Dialect;
+  encodeEmbeddingsRequest(request: EmbeddingsRequest, target: EncodeTarget): EncodedRequest;
+  decodeEmbeddingsResponse(body: unknown): EmbeddingsResult;
+}

@@ -1,0 +1,20 @@
+import type { ToolCall } from "./chat-request.js";
+import type { Usage } from "./usage.js";
+
+/** Why generation stopped, in OpenAI's vocabulary (the most widely understood). */
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
+
+/** The canonical result of a non-streaming chat request. */
+export interface ChatResult {
+  /** The provider's response id, when it gave one. */
+  readonly id?: string;
+  /** The model the provider says answered (often a dated snapshot of the requested one). */
+  readonly model?: string;
+  readonly created?: number;
+  readonly text: string | null;
+  readonly reasoning?: string;
+  readonly refusal?: string;
+  readonly toolCalls: readonly ToolCall[];
+  readonly finishReason: FinishReason;
+  readonly usage?: Usage;
+}

@@ -1,0 +1,55 @@
+/**
+ * The error code table: every error Switchyard returns has one of these stable codes.
+ * Codes are never reused or renamed; `docs/errors.md` documents each one (a test keeps them in sync).
+ *
+ * `failover` says what the executor does when an attempt fails with this code:
+ * - `retry`: transient at this offering; retry it if the policy allows, otherwise try the next one.
+ * - `next`: this offering cannot serve the request (its credentials, its model); try the next one.
+ * - `stop`: the client's own error; return it at once, try nowhere else.
+ */
+export const errorCodes = {
+  // The client's request.
+  invalid_json: { status: 400, type: "invalid_request_error", failover: "stop" },
+  invalid_request: { status: 400, type: "invalid_request_error", failover: "stop" },
+  missing_required_parameter: { status: 400, type: "invalid_request_error", failover: "stop" },
+  unsupported_parameter: { status: 400, type: "invalid_request_error", failover: "stop" },
+  unsupported_media_type: { status: 415, type: "invalid_request_error", failover: "stop" },
+  body_too_large: { status: 413, type: "invalid_request_error", failover: "stop" },
+  invalid_api_key: { status: 401, type: "authentication_error", failover: "stop" },
+  model_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
+  route_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
+  method_not_allowed: { status: 405, type: "invalid_request_error", failover: "stop" },
+
+  // What the upstream said or did.
+  upstream_invalid_request: { status: 400, type: "invalid_request_error", failover: "stop" },
+  upstream_content_filter: { status: 400, type: "invalid_request_error", failover: "stop" },
+  upstream_rate_limited: { status: 429, type: "rate_limit_error", failover: "retry" },
+  upstream_timeout: { status: 504, type: "server_error", failover: "retry" },
+  upstream_unavailable: { status: 503, type: "server_error", failover: "retry" },
+  upstream_server_error: { status: 502, type: "server_error", failover: "retry" },
+  upstream_connection_failed: { status: 502, type: "server_error", failover: "retry" },
+  upstream_bad_response: { status: 502, type: "server_error", failover: "retry" },
+  upstream_stream_error: { status: 502, type: "server_error", failover: "retry" },
+  upstream_stream_truncated: { status: 502, type: "server_error", failover: "retry" },
+  upstream_auth_failed: { status: 502, type: "server_error", failover: "next" },
+  upstream_model_not_found: { status: 502, type: "server_error", failover: "next" },
+  upstream_rejected: { status: 502, type: "server_error", failover: "next" },
+
+  // The gateway itself.
+  no_offering_available: { status: 503, type: "server_error", failover: "stop" },
+  shutting_down: { status: 503, type: "server_error", failover: "stop" },
+  internal_error: { status: 500, type: "server_error", failover: "stop" },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export interface ErrorCodeInfo {
+  readonly status: number;
+  /** The OpenAI error `type` a client sees. */
+  readonly type: string;
+  readonly failover: "retry" | "next" | "stop";
+}
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCodes, value);
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage } from "node:http";
+import { GatewayError } from "../errors/gateway-error.js";
+
+/**
+ * Reads a JSON request body up to `limit` bytes. A declared Content-Length over the limit is refused
+ * before reading; a body that grows past it is cut off.
+ */
+export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const type = request.headers["content-type"];
+  if (type === undefined || !isJson(type)) {
+    throw new GatewayError(
+      "unsupported_media_type",
+      `Content-Type must be application/json (got ${type === undefined ? "none" : JSON.stringify(type)}).`,
+    );
+  }
+  const declared = request.headers["content-length"];
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  const text = chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
+  if (text.length === 0) throw new GatewayError("invalid_json", "The request body is empty; expected a JSON object.");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new GatewayError("invalid_json", `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function isJson(contentType: string): boolean {
+  const semicolon = contentType.indexOf(";");
+  const media = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"));
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError("body_too_large", `The request body exceeds the limit of ${limit} bytes.`);
+}

@@ -1,0 +1,58 @@
+import type { ServerResponse } from "node:http";
+import type { AttemptRecord, ChatStreamSink, Route } from "../engine/executor.js";
+import type { StreamPart } from "../core/stream-part.js";
+import type { GatewayError } from "../errors/gateway-error.js";
+import { createChunkEncoder } from "../ingress/openai/encode-chat-stream.js";
+import { routeHeaders } from "./route-headers.js";
+
+/** Writes a canonical stream to an OpenAI client as `chat.completion.chunk` server-sent events. */
+export class OpenAISseSink implements ChatStreamSink {
+  readonly #response: ServerResponse;
+  readonly #attempts: readonly AttemptRecord[];
+  readonly #encoder: ReturnType<typeof createChunkEncoder>;
+
+  constructor(
+    response: ServerResponse,
+    attempts: readonly AttemptRecord[],
+    context: { id: string; model: string; created: number; includeUsage: boolean },
+  ) {
+    this.#response = response;
+    this.#attempts = attempts;
+    this.#encoder = createChunkEncoder(context);
+  }
+
+  open(route: Route): void {
+    const response = this.#response;
+    response.statusCode = 200;
+    response.setHeader("content-type", "text/event-stream; charset=utf-8");
+    response.setHeader("cache-control", "no-cache");
+    const headers = routeHeaders(route, this.#attempts.length + 1);
+    for (const name in headers) response.setHeader(name, headers[name] as string);
+    response.flushHeaders();
+  }
+
+  write(part: StreamPart): boolean {
+    const text = this.#encoder.encode(part);
+    return text === "" ? true : this.#response.write(text);
+  }
+
+  drain(): Promise<void> {
+    const response = this.#response;
+    if (response.destroyed || !response.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        response.off("drain", done);
+        response.off("close", done);
+        resolve();
+      };
+      response.on("drain", done);
+      response.on("close", done);
+    });
+  }
+
+  end(error?: GatewayError): void {
+    if (this.#response.destroyed) return;
+    if (error === undefined) this.#response.end(this.#encoder.end());
+    else this.#response.end(this.#encoder.encode({ type: "error", error }));
+  }
+}

@@ -1,0 +1,29 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ModelConfig } from "../../config/types.js";
+import { keyAllowsModel } from "../../governance/keys.js";
+import { sendJson } from "../respond.js";
+import { resolveModelForListing, type GatewayServices } from "../services.js";
+
+/** `GET /v1/models`: the models this key may use. */
+export function openaiListModels(services: GatewayServices, request: IncomingMessage, response: ServerResponse): void {
+  const key = services.keys.authenticate(request.headers);
+  const data: object[] = [];
+  for (const model of services.config.models.values()) if (keyAllowsModel(key, model.id)) data.push(modelObject(model));
+  sendJson(response, 200, { object: "list", data });
+}
+
+/** `GET /v1/models/{id}` */
+export function openaiRetrieveModel(
+  services: GatewayServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  id: string,
+): void {
+  const key = services.keys.authenticate(request.headers);
+  sendJson(response, 200, modelObject(resolveModelForListing(services, key, id)));
+}
+
+function modelObject(model: ModelConfig): object {
+  const created = model.releaseDate === undefined ? 0 : Math.floor(Date.parse(model.releaseDate) / 1000);
+  return { id: model.id, object: "model", created, owned_by: model.vendor };
+}

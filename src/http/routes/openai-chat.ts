@@ -1,0 +1,52 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Capability } from "../../config/types.js";
+import type { ChatRequest } from "../../core/chat-request.js";
+import type { AttemptRecord } from "../../engine/executor.js";
+import { encodeChatResponse } from "../../ingress/openai/encode-chat-response.js";
+import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
+import { readJsonBody } from "../body.js";
+import { OpenAISseSink } from "../openai-stream-sink.js";
+import { sendJson } from "../respond.js";
+import { routeHeaders } from "../route-headers.js";
+import { requireCapability, resolveModel, type GatewayServices } from "../services.js";
+import type { RequestContext } from "./context.js";
+
+/** `POST /v1/chat/completions` */
+export async function openaiChatCompletions(
+  services: GatewayServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: RequestContext,
+): Promise<void> {
+  const key = services.keys.authenticate(request.headers);
+  const chat = parseChatRequest(await readJsonBody(request, services.config.server.bodyLimitBytes));
+  const model = resolveModel(services, key, chat.model, "chat");
+  const needs = requiredCapabilities(chat);
+  for (const [capability, param] of needs) requireCapability(model, capability, param);
+  const plan = services.planner.plan({ model: chat.model, capabilities: needs.map(([capability]) => capability) });
+  if (plan === undefined) throw new Error(`no plan for catalog model ${chat.model}`);
+
+  const attempts: AttemptRecord[] = [];
+  context.attempts = attempts;
+  const identity = { id: `chatcmpl-${context.requestId}`, model: chat.model, created: services.nowSeconds() };
+  if (!chat.stream) {
+    const { result, route } = await services.executor.chat(chat, plan, context.signal, attempts);
+    sendJson(response, 200, encodeChatResponse(result, identity), routeHeaders(route, attempts.length));
+    return;
+  }
+  const sink = new OpenAISseSink(response, attempts, { ...identity, includeUsage: chat.includeUsage });
+  await services.executor.chatStream(chat, plan, context.signal, attempts, sink);
+}
+
+/** The capabilities a request needs from its model, each with the field that needs it. */
+function requiredCapabilities(chat: ChatRequest): [Capability, string][] {
+  const needs: [Capability, string][] = [];
+  if (chat.tools !== undefined && chat.tools.length > 0) needs.push(["tools", "tools"]);
+  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text") needs.push(["json", "response_format"]);
+  chat.messages.forEach((message, index) => {
+    if (message.role === "user" && message.content.some((part) => part.type === "image")) {
+      needs.push(["vision", `messages[${index}].content`]);
+    }
+  });
+  return needs;
+}

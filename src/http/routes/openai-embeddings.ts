@@ -1,0 +1,27 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AttemptRecord } from "../../engine/executor.js";
+import { encodeEmbeddingsResponse } from "../../ingress/openai/encode-embeddings-response.js";
+import { parseEmbeddingsRequest } from "../../ingress/openai/parse-embeddings-request.js";
+import { readJsonBody } from "../body.js";
+import { sendJson } from "../respond.js";
+import { routeHeaders } from "../route-headers.js";
+import { resolveModel, type GatewayServices } from "../services.js";
+import type { RequestContext } from "./context.js";
+
+/** `POST /v1/embeddings` */
+export async function openaiEmbeddings(
+  services: GatewayServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: RequestContext,
+): Promise<void> {
+  const key = services.keys.authenticate(request.headers);
+  const embeddings = parseEmbeddingsRequest(await readJsonBody(request, services.config.server.bodyLimitBytes));
+  resolveModel(services, key, embeddings.model, "embeddings");
+  const plan = services.planner.plan({ model: embeddings.model, capabilities: ["embeddings"] });
+  if (plan === undefined) throw new Error(`no plan for catalog model ${embeddings.model}`);
+  const attempts: AttemptRecord[] = [];
+  context.attempts = attempts;
+  const { result, route } = await services.executor.embeddings(embeddings, plan, context.signal, attempts);
+  sendJson(response, 200, encodeEmbeddingsResponse(result, embeddings), routeHeaders(route, attempts.length));
+}

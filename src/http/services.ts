@@ -1,0 +1,91 @@
+import type { Logger } from "pino";
+import { openaiChatCodec } from "../codecs/openai-chat/index.js";
+import type { ChatCodec, EmbeddingsCodec } from "../codecs/codec.js";
+import type { Capability, GatewayConfig, KeyConfig, ModelConfig } from "../config/types.js";
+import type { Dialect } from "../core/chat-request.js";
+import { Executor } from "../engine/executor.js";
+import { UpstreamPools } from "../engine/upstream-pools.js";
+import { GatewayError } from "../errors/gateway-error.js";
+import { keyAllowsModel, KeyRing } from "../governance/keys.js";
+import { ConfigOrderPlanner } from "../routing/plan.js";
+import { createTransport, type Transport } from "../transports/index.js";
+
+/** Everything a route needs, built once from the frozen configuration. */
+export interface GatewayServices {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly keys: KeyRing;
+  readonly planner: ConfigOrderPlanner;
+  readonly executor: Executor;
+  readonly pools: UpstreamPools;
+  /** Seconds since the epoch, for response `created` fields. */
+  readonly nowSeconds: () => number;
+  readonly nextRequestId: () => string;
+}
+
+export function createServices(config: GatewayConfig, logger: Logger): GatewayServices {
+  const pools = new UpstreamPools({ connectTimeoutMs: config.upstream.connectTimeoutMs, connections: 128 });
+  const transports = new Map<string, Transport>();
+  for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
+  const chatCodecs = new Map<Dialect, ChatCodec>([["openai-chat", openaiChatCodec]]);
+  const embeddingsCodecs = new Map<Dialect, EmbeddingsCodec>([["openai-chat", openaiChatCodec]]);
+  const executor = new Executor({
+    pools,
+    transports,
+    chatCodecs,
+    embeddingsCodecs,
+    firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
+    idleTimeoutMs: config.upstream.idleTimeoutMs,
+  });
+  // Request ids: a random per-process prefix and a counter, unique without a syscall per request.
+  const prefix = Math.random().toString(36).slice(2, 10);
+  let counter = 0;
+  return {
+    config,
+    logger,
+    keys: new KeyRing(config.keys),
+    planner: new ConfigOrderPlanner(config),
+    executor,
+    pools,
+    nowSeconds: () => Math.floor(Date.now() / 1000),
+    nextRequestId: () => `req_${prefix}${(++counter).toString(36)}`,
+  };
+}
+
+/**
+ * The catalog model a key asks for, checked for the operation. Unknown models and models the key
+ * may not use get the same 404, so a key cannot probe for models it is not allowed.
+ */
+export function resolveModel(
+  services: GatewayServices,
+  key: KeyConfig,
+  model: string,
+  operation: "chat" | "embeddings",
+): ModelConfig {
+  const found = resolveModelForListing(services, key, model);
+  if (!found.capabilities.has(operation)) {
+    const does = operation === "chat" ? "chat completions" : "embeddings";
+    throw new GatewayError("invalid_request", `The model \`${model}\` does not support ${does}.`, { param: "model" });
+  }
+  return found;
+}
+
+/** Rejects a request that needs a capability the model lacks, naming the field that needs it. */
+export function requireCapability(model: ModelConfig, capability: Capability, param: string): void {
+  if (!model.capabilities.has(capability)) {
+    throw new GatewayError("unsupported_parameter", `The model \`${model.id}\` does not support ${capability}.`, {
+      param,
+    });
+  }
+}
+
+/** The catalog model a key may see, or a 404 naming it. */
+export function resolveModelForListing(services: GatewayServices, key: KeyConfig, model: string): ModelConfig {
+  const found = services.config.models.get(model);
+  if (found === undefined || !keyAllowsModel(key, model)) {
+    throw new GatewayError("model_not_found", `The model \`${model}\` does not exist or you do not have access to it.`, {
+      param: "model",
+    });
+  }
+  return found;
+}

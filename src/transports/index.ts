@@ -1,0 +1,16 @@
+import type { ProviderConfig } from "../config/types.js";
+import { azureTransport } from "./azure.js";
+import { openaiTransport } from "./openai.js";
+import type { Transport } from "./transport.js";
+
+export type { Operation, Transport } from "./transport.js";
+
+export function createTransport(provider: ProviderConfig): Transport {
+  switch (provider.kind) {
+    case "openai":
+    case "openai-compatible":
+      return openaiTransport(provider);
+    case "azure":
+      return azureTransport(provider);
+  }
+}

@@ -1,0 +1,24 @@
+import type { ProviderConfig } from "../config/types.js";
+import { splitUrl, type Operation, type Transport } from "./transport.js";
+
+const operationPaths: Record<Operation, string> = { chat: "/chat/completions", embeddings: "/embeddings" };
+
+/**
+ * OpenAI and any OpenAI-compatible server (vLLM, Ollama, llama.cpp, Together, Groq…):
+ * `{base_url}/chat/completions` with an optional Bearer key.
+ * @see https://platform.openai.com/docs/api-reference/authentication
+ */
+export function openaiTransport(provider: ProviderConfig): Transport {
+  const { origin, pathPrefix } = splitUrl(provider.baseUrl);
+  const headers: Record<string, string> = { "content-type": "application/json", ...provider.headers };
+  if (provider.apiKey !== undefined) headers.authorization = `Bearer ${provider.apiKey}`;
+  if (provider.organization !== undefined) headers["openai-organization"] = provider.organization;
+  if (provider.project !== undefined) headers["openai-project"] = provider.project;
+  return {
+    providerId: provider.id,
+    dialect: "openai-chat",
+    origin,
+    headers,
+    path: (operation) => pathPrefix + operationPaths[operation],
+  };
+}
