@@ -1,0 +1,85 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+/** The built CLI, as `npm start` runs it (the test script builds before it tests). */
+const cli = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+function run(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), "switchyard-cli-"))) {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
+  child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const waitFor = async (pattern: RegExp): Promise<RegExpMatchArray> => {
+    for (;;) {
+      const match = stdout.match(pattern);
+      if (match !== null) return match;
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 25, "wait"))]);
+      if (code !== "wait") throw new Error(`exited with ${String(code)} before ${String(pattern)}:\n${stdout}\n${stderr}`);
+    }
+  };
+  return { child, exited, waitFor, output: () => ({ stdout, stderr }) };
+}
+
+describe("switchyard serve (demo mode)", () => {
+  it("serves the demo with a printed key and curl line, and exits 0 on SIGTERM", async () => {
+    const server = run(["serve", "--port", "0", "--no-pacing"], { SWITCHYARD_DEMO_KEY: "sy-demo-cli-test" });
+    const [, url] = await server.waitFor(/gateway\s+(http:\/\/127\.0\.0\.1:\d+)\/v1\n/);
+    expect(server.output().stdout).toContain("demo key  sy-demo-cli-test");
+    expect(server.output().stdout).toContain("curl http://127.0.0.1:");
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer sy-demo-cli-test", "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello, Switchyard!" }] }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content.length).toBeGreaterThan(0);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  });
+});
+
+describe("switchyard with a configuration file", () => {
+  it("refuses an invalid file, naming the path and the reason", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-"));
+    writeFileSync(
+      join(dir, "switchyard.yaml"),
+      [
+        "keys: [{ name: k, key: sk-0123456789 }]",
+        "providers:",
+        "  azure-eastus: { kind: azure, endpoint: not-a-url, api_key: x }",
+        "models: {}",
+        "offerings: []",
+      ].join("\n"),
+    );
+    const server = run(["serve"], {}, dir);
+    expect(await server.exited).toBe(2);
+    expect(server.output().stderr).toContain("providers.azure-eastus.endpoint: must be a URL");
+  });
+});
+
+describe("switchyard emulate", () => {
+  it("prints each emulated cloud's base URL", async () => {
+    const emulate = run(["emulate", "--no-pacing"]);
+    const [, url] = await emulate.waitFor(/openai\s+openai\s+(http:\/\/127\.0\.0\.1:\d+\/v1)/);
+    await emulate.waitFor(/azure\s+azure-eastus\s+http:\/\/127\.0\.0\.1:\d+/);
+    const models = await fetch(`${url}/models`, { headers: { authorization: "Bearer emulator-key-openai" } });
+    expect(models.status).toBe(200);
+    emulate.child.kill("SIGINT");
+    expect(await emulate.exited).toBe(0);
+  });
+});

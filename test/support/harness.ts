@@ -1,0 +1,83 @@
+import OpenAI from "openai";
+import { pino } from "pino";
+import { demoConfigDocument } from "../../src/config/demo.js";
+import { resolveConfig } from "../../src/config/load.js";
+import { startEmulators, type RunningEmulator } from "../../src/emulators/index.js";
+import { startGateway, type RunningGateway } from "../../src/http/server.js";
+
+export const testKey = "sk-test-switchyard-e2e";
+
+export interface Harness {
+  readonly gateway: RunningGateway;
+  readonly emulators: ReadonlyMap<string, RunningEmulator>;
+  /** The official OpenAI SDK pointed at the gateway; no SDK retries, so failover is the gateway's. */
+  readonly client: OpenAI;
+  emulator(name: "openai" | "azure-eastus" | "llama-host"): RunningEmulator;
+  /** Clears every emulator's faults and request counters. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The demo topology (Azure first, then OpenAI, for gpt-4o-mini) on emulators without pacing. */
+export async function startHarness(overrides: (document: Record<string, unknown>) => void = () => {}): Promise<Harness> {
+  const apiKeyPrefix = "harness";
+  const fleet = await startEmulators({ apiKeyPrefix });
+  const emulators = new Map(fleet.emulators.map((emulator) => [emulator.name, emulator]));
+  const get = (name: string): RunningEmulator => {
+    const emulator = emulators.get(name);
+    if (emulator === undefined) throw new Error(`no emulator ${name}`);
+    return emulator;
+  };
+  const document = demoConfigDocument(
+    {
+      openaiBaseUrl: get("openai").baseUrl,
+      openaiKey: `${apiKeyPrefix}-openai`,
+      azureEndpoint: get("azure-eastus").baseUrl,
+      azureKey: `${apiKeyPrefix}-azure-eastus`,
+      llamaBaseUrl: get("llama-host").baseUrl,
+      llamaKey: `${apiKeyPrefix}-llama-host`,
+    },
+    testKey,
+    0,
+  ) as Record<string, unknown>;
+  document.server = { host: "127.0.0.1", port: 0, body_limit_bytes: 64 * 1024, log_level: "silent" };
+  overrides(document);
+  const config = resolveConfig(document, "test", {});
+  const gateway = await startGateway(config, pino({ level: "silent" }));
+  const client = new OpenAI({ apiKey: testKey, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+  return {
+    gateway,
+    emulators,
+    client,
+    emulator: get,
+    async reset() {
+      await Promise.all(
+        [...emulators.values()].flatMap((emulator) => [
+          fetch(`${emulator.url}/__emulator/faults`, { method: "DELETE" }),
+          fetch(`${emulator.url}/__emulator/requests`, { method: "DELETE" }),
+        ]),
+      );
+    },
+    async close() {
+      await gateway.close(1_000);
+      await fleet.close();
+    },
+  };
+}
+
+/** Sets a fault on an emulator over HTTP, exactly as a user would. */
+export async function setFault(emulator: RunningEmulator, fault: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${emulator.url}/__emulator/faults`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+  if (!response.ok) throw new Error(`setting fault failed: ${response.status} ${await response.text()}`);
+}
+
+/** How many chat/embeddings requests an emulator has served since its counter was reset. */
+export async function requestCount(emulator: RunningEmulator): Promise<number> {
+  const response = await fetch(`${emulator.url}/__emulator/requests`);
+  const body = (await response.json()) as { count: number };
+  return body.count;
+}
