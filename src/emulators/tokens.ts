@@ -1,4 +1,4 @@
-import { countTokens, decode, encode } from "gpt-tokenizer";
+import { countTokens, decodeGenerator, encode } from "gpt-tokenizer";
 
 /** A piece of text that ends on a character boundary, with the number of tokens it spans. */
 export interface TokenPiece {
@@ -6,40 +6,65 @@ export interface TokenPiece {
   tokens: number;
 }
 
+/** Special-token strings in user text are plain text (as the real API counts them), not an error. */
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
 export function countTextTokens(text: string): number {
-  return text === "" ? 0 : countTokens(text);
+  return text === "" ? 0 : countTokens(text, PLAIN_TEXT);
 }
 
 /**
  * Splits text into one piece per token. Tokens that end inside a multi-byte character are
  * merged with the next ones, so the pieces always concatenate back to `text`.
+ *
+ * gpt-tokenizer 4.0.0 decodes through one module-wide streaming `TextDecoder` that is never
+ * flushed: decoding a token list that stops inside a character leaks those bytes into the
+ * next `decode()` anywhere in the process. So this only ever decodes the complete text, and
+ * always runs the generator to its end.
  */
 export function splitIntoTokenPieces(text: string): TokenPiece[] {
+  const tokens = encode(text, PLAIN_TEXT);
+  let pulled = 0;
+  const counted: Iterable<number> = {
+    *[Symbol.iterator]() {
+      for (const token of tokens) {
+        pulled += 1;
+        yield token;
+      }
+    },
+  };
   const pieces: TokenPiece[] = [];
-  let pending: number[] = [];
-  for (const token of encode(text)) {
-    pending.push(token);
-    const piece = decode(pending);
-    if (!piece.endsWith("\uFFFD")) {
-      pieces.push({ text: piece, tokens: pending.length });
-      pending = [];
-    }
+  let accounted = 0;
+  for (const piece of decodeGenerator(counted)) {
+    pieces.push({ text: piece, tokens: pulled - accounted });
+    accounted = pulled;
   }
-  if (pending.length > 0) pieces.push({ text: decode(pending), tokens: pending.length });
+  const last = pieces.at(-1);
+  if (last !== undefined) last.tokens += tokens.length - accounted;
   return pieces;
 }
 
-/** Cuts `text` to at most `limit` tokens; returns whether anything was cut. */
+/** Cuts `text` to at most `limit` tokens, on a character boundary; returns whether anything was cut. */
 export function truncateToTokens(text: string, limit: number): { text: string; truncated: boolean } {
-  const tokens = encode(text);
-  if (tokens.length <= limit) return { text, truncated: false };
-  // A cut inside a multi-byte character would decode to U+FFFD: drop that partial character.
-  return { text: decode(tokens.slice(0, limit)).replace(/\uFFFD+$/u, ""), truncated: true };
+  const pieces = splitIntoTokenPieces(text);
+  let used = 0;
+  let out = "";
+  for (const piece of pieces) {
+    if (used + piece.tokens > limit) return { text: out, truncated: true };
+    used += piece.tokens;
+    out += piece.text;
+  }
+  return { text, truncated: false };
 }
 
 /** Per-message and per-reply overheads, as in OpenAI's published counting recipe. */
 const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_REPLY = 3;
+
+export interface PromptMessage {
+  /** All text the message carries, joined. */
+  text: string;
+}
 
 /**
  * Prompt tokens: 3 per message + tokens of its text (content, name, tool-call names and
@@ -52,9 +77,4 @@ export function countPromptTokens(messages: readonly PromptMessage[], tools: unk
   }
   if (Array.isArray(tools) && tools.length > 0) total += countTextTokens(JSON.stringify(tools));
   return total;
-}
-
-export interface PromptMessage {
-  /** All text the message carries, joined. */
-  text: string;
 }
