@@ -1,0 +1,27 @@
+import type { ChatCodec, EmbeddingsCodec } from "../codec.js";
+import { decodeOpenAIError } from "./decode-error.js";
+import { decodeOpenAIChatResponse } from "./decode-response.js";
+import { createOpenAIStreamDecoder } from "./decode-stream.js";
+import { decodeOpenAIEmbeddingsResponse, encodeOpenAIEmbeddingsRequest } from "./embeddings.js";
+import { encodeOpenAIChatRequest } from "./encode-request.js";
+
+/** The `openai-chat` dialect: OpenAI, Azure OpenAI and OpenAI-compatible servers. */
+export const openaiChatCodec: ChatCodec & EmbeddingsCodec = Object.freeze({
+  dialect: "openai-chat",
+  encodeChatRequest: encodeOpenAIChatRequest,
+  decodeChatResponse: decodeOpenAIChatResponse,
+  createStreamDecoder: createOpenAIStreamDecoder,
+  decodeError: decodeOpenAIError,
+  encodeEmbeddingsRequest: encodeOpenAIEmbeddingsRequest,
+  decodeEmbeddingsResponse: decodeOpenAIEmbeddingsResponse,
+});
+
+export {
+  createOpenAIStreamDecoder,
+  decodeOpenAIChatResponse,
+  decodeOpenAIEmbeddingsResponse,
+  decodeOpenAIError,
+  encodeOpenAIChatRequest,
+  encodeOpenAIEmbeddingsRequest,
+};
+export { retryAfterSeconds } from "./decode-error.js";
