@@ -27,9 +27,18 @@ export interface LoadedConfiguration {
  * else the demo configuration (with the emulated clouds started in-process when serving).
  */
 export async function loadConfiguration(request: ConfigurationRequest): Promise<LoadedConfiguration> {
-  const location = locateConfig({ flag: request.configFlag, env: request.env.SWITCHYARD_CONFIG, cwd: request.cwd });
+  const location = locateConfig({
+    flag: request.configFlag,
+    env: request.env.SWITCHYARD_CONFIG,
+    cwd: request.cwd,
+  });
   if (location.kind === "file") {
-    return { config: loadConfigFile(location.path, request.env), demoKey: undefined, demoUpstreams: [], close: async () => {} };
+    return {
+      config: loadConfigFile(location.path, request.env),
+      demoKey: undefined,
+      demoUpstreams: [],
+      close: async () => {},
+    };
   }
   const demoKey = request.env.SWITCHYARD_DEMO_KEY ?? `sy-demo-${randomBytes(9).toString("base64url")}`;
   if (!request.startDemoUpstreams) {

@@ -75,13 +75,18 @@ async function serve(options: {
   });
   const { config } = loaded;
   const logger = pino({ level: config.server.logLevel, base: null });
-  const gateway = await startGateway(config, logger, options.port === undefined ? {} : { port: options.port });
+  const gateway = await startGateway(
+    config,
+    logger,
+    options.port === undefined ? {} : { port: options.port },
+  );
   logger.info({ url: gateway.url, config: config.source }, "switchyard is serving");
 
   if (loaded.demoKey !== undefined) {
     const out = process.stdout;
     out.write(`\nSwitchyard demo mode: no configuration file found, serving the built-in demo catalog.\n`);
-    for (const upstream of loaded.demoUpstreams) out.write(`  emulated cloud ${upstream.name.padEnd(13)} ${upstream.baseUrl}\n`);
+    for (const upstream of loaded.demoUpstreams)
+      out.write(`  emulated cloud ${upstream.name.padEnd(13)} ${upstream.baseUrl}\n`);
     out.write(`\n  gateway   ${gateway.url}/v1\n  demo key  ${loaded.demoKey}\n\nTry it:\n\n`);
     out.write(
       `  curl ${gateway.url}/v1/chat/completions \\\n` +
@@ -105,7 +110,9 @@ async function emulate(pacing: Pacing | undefined): Promise<number> {
       `${emulator.kind.padEnd(18)} ${emulator.name.padEnd(13)} ${emulator.baseUrl}  (key: emulator-key-${emulator.name})\n`,
     );
   }
-  process.stdout.write("Fault injection: PUT <url>/__emulator/faults (see docs/emulators.md). Ctrl-C stops.\n");
+  process.stdout.write(
+    "Fault injection: PUT <url>/__emulator/faults (see docs/emulators.md). Ctrl-C stops.\n",
+  );
   await untilSignal();
   await fleet.close();
   return 0;
@@ -120,7 +127,8 @@ function demoPacing(env: NodeJS.ProcessEnv): Pacing {
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${text}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: "${text}" is not a port number`);
   return port;
 }
 
@@ -145,7 +153,9 @@ main(process.argv.slice(2), process.env).then(
       process.stderr.write(`switchyard: ${error.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`switchyard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `switchyard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

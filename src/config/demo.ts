@@ -27,7 +27,12 @@ export function demoConfigDocument(upstreams: DemoUpstreams, demoKey: string, po
         api_version: "2024-10-21",
         api_key: upstreams.azureKey,
       },
-      openai: { kind: "openai", region: "us", base_url: upstreams.openaiBaseUrl, api_key: upstreams.openaiKey },
+      openai: {
+        kind: "openai",
+        region: "us",
+        base_url: upstreams.openaiBaseUrl,
+        api_key: upstreams.openaiKey,
+      },
       "llama-host": {
         kind: "openai-compatible",
         region: "eu-west",

@@ -53,9 +53,16 @@ describe("configuration", () => {
       shutdownGraceMs: 10_000,
       logLevel: "info",
     });
-    expect(config.keys[0]).toMatchObject({ name: "team-a", tenant: "team-a", sha256: hashKey("sk-team-a-secret") });
+    expect(config.keys[0]).toMatchObject({
+      name: "team-a",
+      tenant: "team-a",
+      sha256: hashKey("sk-team-a-secret"),
+    });
     expect(JSON.stringify(config.keys)).not.toContain("sk-team-a-secret");
-    expect(config.providers.get("azure-eastus")).toMatchObject({ apiKey: "azure-secret", apiVersion: "2024-10-21" });
+    expect(config.providers.get("azure-eastus")).toMatchObject({
+      apiKey: "azure-secret",
+      apiVersion: "2024-10-21",
+    });
     expect(config.providers.get("openai")?.baseUrl).toBe("https://api.openai.com/v1");
     expect(config.providers.get("vllm")?.baseUrl).toBe("http://localhost:8000/v1");
     expect(config.offerings.map((o) => [o.id, o.nativeModel])).toEqual([
@@ -92,9 +99,9 @@ describe("configuration", () => {
       // The vllm provider no longer resolves, so nothing references it; the offerings still do not.
     ]);
     expect(problemsOf("keys: [")[0]).toMatch(/^not valid YAML/);
-    expect(problemsOf(valid.replace("capabilities: [chat, tools]", "capabilities: [chat, telepathy]"))[0]).toMatch(
-      /^models\.gpt-4o-mini\.capabilities\[1\]: /,
-    );
+    expect(
+      problemsOf(valid.replace("capabilities: [chat, tools]", "capabilities: [chat, telepathy]"))[0],
+    ).toMatch(/^models\.gpt-4o-mini\.capabilities\[1\]: /);
   });
 
   it("requires exactly one Azure credential and one form of each key", () => {

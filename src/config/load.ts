@@ -36,7 +36,8 @@ export function locateConfig(options: {
   readonly cwd: string;
 }): ConfigLocation {
   const explicit = options.flag ?? options.env;
-  if (explicit !== undefined && explicit !== "") return { kind: "file", path: resolve(options.cwd, explicit) };
+  if (explicit !== undefined && explicit !== "")
+    return { kind: "file", path: resolve(options.cwd, explicit) };
   const local = resolve(options.cwd, "switchyard.yaml");
   return existsSync(local) ? { kind: "file", path: local } : { kind: "demo" };
 }
@@ -76,7 +77,12 @@ export function resolveConfig(raw: unknown, source: string, env: NodeJS.ProcessE
 
 const envReference = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-function interpolate(value: unknown, path: readonly (string | number)[], env: NodeJS.ProcessEnv, problems: string[]): unknown {
+function interpolate(
+  value: unknown,
+  path: readonly (string | number)[],
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): unknown {
   if (typeof value === "string") {
     return value.replace(envReference, (_match, name: string) => {
       const found = env[name];
@@ -87,7 +93,8 @@ function interpolate(value: unknown, path: readonly (string | number)[], env: No
       return found;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolate(item, [...path, index], env, problems));
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolate(item, [...path, index], env, problems));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, problems)]),
@@ -99,7 +106,8 @@ function interpolate(value: unknown, path: readonly (string | number)[], env: No
 function formatIssue(issue: z.core.$ZodIssue): string {
   const path = formatPath(issue.path);
   let reason = issue.message;
-  if (issue.code === "unrecognized_keys") reason = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "unrecognized_keys")
+    reason = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   if (issue.code === "invalid_union" && issue.path.length > 0 && issue.path[0] === "providers")
     reason = `not a valid provider: ${reason}`;
   return `${path === "" ? "(root)" : path}: ${reason}`;
@@ -144,7 +152,8 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     if (offering.deployment !== undefined && offering.native_model !== undefined)
       problems.push(`${at}.deployment: set native_model or deployment, not both`);
     const id = `${offering.model}@${offering.provider}`;
-    if (seen.has(id)) problems.push(`${at}: duplicate offering of "${offering.model}" on "${offering.provider}"`);
+    if (seen.has(id))
+      problems.push(`${at}: duplicate offering of "${offering.model}" on "${offering.provider}"`);
     seen.add(id);
     offerings.push({
       id,
@@ -194,10 +203,13 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
 
 function buildProvider(id: string, provider: ProviderFile, problems: string[]): ProviderConfig | undefined {
   if (!supportedProviderKinds.has(provider.kind)) {
-    problems.push(`providers.${id}.kind: "${provider.kind}" is not supported yet (openai, azure, openai-compatible are)`);
+    problems.push(
+      `providers.${id}.kind: "${provider.kind}" is not supported yet (openai, azure, openai-compatible are)`,
+    );
     return undefined;
   }
-  if (provider.kind !== "openai" && provider.kind !== "azure" && provider.kind !== "openai-compatible") return undefined;
+  if (provider.kind !== "openai" && provider.kind !== "azure" && provider.kind !== "openai-compatible")
+    return undefined;
   const common = {
     id,
     region: provider.region,

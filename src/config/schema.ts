@@ -6,11 +6,23 @@ import { z } from "zod";
  * prices here; unknown keys are rejected so typos surface at start, not at request time.
  */
 
-const providerId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "must be lower-case letters, digits, '.', '_' or '-'");
-const url = z.url({ message: "must be a URL" }).refine((value) => /^https?:\/\//.test(value), "must be an http(s) URL");
+const providerId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "must be lower-case letters, digits, '.', '_' or '-'");
+const url = z
+  .url({ message: "must be a URL" })
+  .refine((value) => /^https?:\/\//.test(value), "must be an http(s) URL");
 const positiveInt = z.number().int().positive();
 
-export const providerKinds = ["openai", "azure", "openai-compatible", "bedrock", "vertex", "gemini", "anthropic"] as const;
+export const providerKinds = [
+  "openai",
+  "azure",
+  "openai-compatible",
+  "bedrock",
+  "vertex",
+  "gemini",
+  "anthropic",
+] as const;
 /** Kinds whose codec and transport exist today. */
 export const supportedProviderKinds = new Set<string>(["openai", "azure", "openai-compatible"]);
 

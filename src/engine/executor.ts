@@ -218,7 +218,10 @@ export class Executor {
     plan: Plan,
     attempts: AttemptRecord[],
     signal: AbortSignal,
-    attempt: (candidate: Candidate, record: (status: number | undefined, code: ErrorCode | undefined) => void) => Promise<T>,
+    attempt: (
+      candidate: Candidate,
+      record: (status: number | undefined, code: ErrorCode | undefined) => void,
+    ) => Promise<T>,
   ): Promise<T> {
     if (plan.candidates.length === 0) {
       throw new GatewayError("no_offering_available", `no provider offers ${plan.model} to this key`, {
@@ -254,7 +257,9 @@ export class Executor {
     const count = plan.candidates.length;
     throw new GatewayError(
       last.code,
-      count === 1 ? last.message : `all ${count} offerings of ${plan.model} failed; the last: ${last.message}`,
+      count === 1
+        ? last.message
+        : `all ${count} offerings of ${plan.model} failed; the last: ${last.message}`,
       {
         ...(last.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: last.retryAfterSeconds }),
         ...(last.provider === undefined ? {} : { provider: last.provider }),
@@ -299,7 +304,11 @@ export class Executor {
     }
   }
 
-  async #upstreamError(codec: ChatCodec, response: Dispatcher.ResponseData, candidate: Candidate): Promise<GatewayError> {
+  async #upstreamError(
+    codec: ChatCodec,
+    response: Dispatcher.ResponseData,
+    candidate: Candidate,
+  ): Promise<GatewayError> {
     let body = "";
     try {
       body = await response.body.text();

@@ -19,6 +19,6 @@ describe("docs/errors.md", () => {
   });
 
   it("documents no code the table does not have", () => {
-    expect([...rows.keys()].filter((code) => !(code in errorCodes))).toEqual([]);
+    expect([...rows.keys()].filter((code) => code === undefined || !(code in errorCodes))).toEqual([]);
   });
 });

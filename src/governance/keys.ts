@@ -31,7 +31,11 @@ export class KeyRing {
 
 function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const authorization = headers.authorization;
-  if (authorization !== undefined && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === "bearer ") {
+  if (
+    authorization !== undefined &&
+    authorization.length > 7 &&
+    authorization.slice(0, 7).toLowerCase() === "bearer "
+  ) {
     return authorization.slice(7).trim();
   }
   const apiKey = headers["api-key"] ?? headers["x-api-key"];

@@ -23,8 +23,10 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
     if (size > limit) throw tooLarge(limit);
     chunks.push(chunk);
   }
-  const text = chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
-  if (text.length === 0) throw new GatewayError("invalid_json", "The request body is empty; expected a JSON object.");
+  const text =
+    chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
+  if (text.length === 0)
+    throw new GatewayError("invalid_json", "The request body is empty; expected a JSON object.");
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -23,7 +23,8 @@ export function sendOpenAIError(response: ServerResponse, error: GatewayError): 
     response.destroy();
     return;
   }
-  if (error.retryAfterSeconds !== undefined) response.setHeader("retry-after", String(Math.ceil(error.retryAfterSeconds)));
+  if (error.retryAfterSeconds !== undefined)
+    response.setHeader("retry-after", String(Math.ceil(error.retryAfterSeconds)));
   if (error.code === "body_too_large") response.setHeader("connection", "close");
   sendJson(response, error.status, encodeError(error));
 }

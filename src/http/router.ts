@@ -42,7 +42,8 @@ export function createRequestHandler(
     route(services, state, request, response, context).catch((error: unknown) => {
       if (error instanceof ClientAbortedError || response.destroyed) return;
       const failure = normalizeError(error);
-      if (failure.code === "internal_error") services.logger.error({ err: error, requestId }, "request failed");
+      if (failure.code === "internal_error")
+        services.logger.error({ err: error, requestId }, "request failed");
       if (!response.headersSent && context.attempts.length > 0) {
         response.setHeader("x-switchyard-attempts", String(context.attempts.length));
       }

@@ -23,7 +23,10 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const services = createServices(config, logger);
   const state: RouterState = { accepting: true };
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, createRequestHandler(services, state));
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 0 },
+    createRequestHandler(services, state),
+  );
   const host = listen.host ?? config.server.host;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -45,7 +48,12 @@ export async function startGateway(
   };
 }
 
-async function shutdown(server: Server, state: RouterState, services: GatewayServices, graceMs: number): Promise<void> {
+async function shutdown(
+  server: Server,
+  state: RouterState,
+  services: GatewayServices,
+  graceMs: number,
+): Promise<void> {
   state.accepting = false;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Idle keep-alive sockets would hold `close` open; busy ones finish their response first.

@@ -65,7 +65,9 @@ export function resolveModel(
   const found = resolveModelForListing(services, key, model);
   if (!found.capabilities.has(operation)) {
     const does = operation === "chat" ? "chat completions" : "embeddings";
-    throw new GatewayError("invalid_request", `The model \`${model}\` does not support ${does}.`, { param: "model" });
+    throw new GatewayError("invalid_request", `The model \`${model}\` does not support ${does}.`, {
+      param: "model",
+    });
   }
   return found;
 }
@@ -73,19 +75,31 @@ export function resolveModel(
 /** Rejects a request that needs a capability the model lacks, naming the field that needs it. */
 export function requireCapability(model: ModelConfig, capability: Capability, param: string): void {
   if (!model.capabilities.has(capability)) {
-    throw new GatewayError("unsupported_parameter", `The model \`${model.id}\` does not support ${capability}.`, {
-      param,
-    });
+    throw new GatewayError(
+      "unsupported_parameter",
+      `The model \`${model.id}\` does not support ${capability}.`,
+      {
+        param,
+      },
+    );
   }
 }
 
 /** The catalog model a key may see, or a 404 naming it. */
-export function resolveModelForListing(services: GatewayServices, key: KeyConfig, model: string): ModelConfig {
+export function resolveModelForListing(
+  services: GatewayServices,
+  key: KeyConfig,
+  model: string,
+): ModelConfig {
   const found = services.config.models.get(model);
   if (found === undefined || !keyAllowsModel(key, model)) {
-    throw new GatewayError("model_not_found", `The model \`${model}\` does not exist or you do not have access to it.`, {
-      param: "model",
-    });
+    throw new GatewayError(
+      "model_not_found",
+      `The model \`${model}\` does not exist or you do not have access to it.`,
+      {
+        param: "model",
+      },
+    );
   }
   return found;
 }

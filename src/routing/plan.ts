@@ -45,7 +45,10 @@ export class ConfigOrderPlanner {
         candidates.push({
           offering,
           provider,
-          reason: position === 1 ? "first in configuration order" : `fallback #${position - 1} in configuration order`,
+          reason:
+            position === 1
+              ? "first in configuration order"
+              : `fallback #${position - 1} in configuration order`,
         });
       });
       this.#plans.set(model, Object.freeze({ model, candidates, excluded: [] }));

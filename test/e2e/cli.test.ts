@@ -12,7 +12,11 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });
 
-function run(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), "switchyard-cli-"))) {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = mkdtempSync(join(tmpdir(), "switchyard-cli-")),
+) {
   const child = spawn(process.execPath, [cli, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
@@ -28,7 +32,8 @@ function run(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync
       const match = stdout.match(pattern);
       if (match !== null) return match;
       const code = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 25, "wait"))]);
-      if (code !== "wait") throw new Error(`exited with ${String(code)} before ${String(pattern)}:\n${stdout}\n${stderr}`);
+      if (code !== "wait")
+        throw new Error(`exited with ${String(code)} before ${String(pattern)}:\n${stdout}\n${stderr}`);
     }
   };
   return { child, exited, waitFor, output: () => ({ stdout, stderr }) };
@@ -43,7 +48,10 @@ describe("switchyard serve (demo mode)", () => {
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: "Bearer sy-demo-cli-test", "content-type": "application/json" },
-      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello, Switchyard!" }] }),
+      body: JSON.stringify({
+        model: "gpt-4o-mini",
+        messages: [{ role: "user", content: "Hello, Switchyard!" }],
+      }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { choices: { message: { content: string } }[] };

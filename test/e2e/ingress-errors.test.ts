@@ -26,40 +26,85 @@ async function post(path: string, body: string, headers: Record<string, string> 
   });
   const text = await response.body.text();
   const isJson = String(response.headers["content-type"]).startsWith("application/json");
-  return { status: response.statusCode, body: isJson ? (JSON.parse(text) as unknown) : text, headers: response.headers };
+  return {
+    status: response.statusCode,
+    body: isJson ? (JSON.parse(text) as unknown) : text,
+    headers: response.headers,
+  };
 }
 
 function expectEnvelope(answer: Answer, status: number, code: string, param: string | null): void {
   expect(answer.status).toBe(status);
-  expect(answer.body).toEqual({ error: { message: expect.any(String), type: expect.any(String), param, code } });
+  expect(answer.body).toEqual({
+    error: { message: expect.any(String), type: expect.any(String), param, code },
+  });
   expect(answer.headers["x-request-id"]).toEqual(expect.any(String));
 }
 
 describe("bad input to /v1/chat/completions", () => {
-  const chat = (body: string, headers?: Record<string, string>) => post("/v1/chat/completions", body, headers);
+  const chat = (body: string, headers?: Record<string, string>) =>
+    post("/v1/chat/completions", body, headers);
 
   it.each([
     ["malformed JSON", "{not json", 400, "invalid_json", null],
     ["an empty body", "", 400, "invalid_json", null],
     ["an array body", "[]", 400, "invalid_request", null],
-    ["a missing model", '{"messages":[{"role":"user","content":"hi"}]}', 400, "missing_required_parameter", "model"],
+    [
+      "a missing model",
+      '{"messages":[{"role":"user","content":"hi"}]}',
+      400,
+      "missing_required_parameter",
+      "model",
+    ],
     ["a missing messages", '{"model":"gpt-4o-mini"}', 400, "missing_required_parameter", "messages"],
     ["empty messages", '{"model":"gpt-4o-mini","messages":[]}', 400, "invalid_request", "messages"],
     ["a wrong type", '{"model":"gpt-4o-mini","messages":"hi"}', 400, "invalid_request", "messages"],
-    ["an unknown role", '{"model":"gpt-4o-mini","messages":[{"role":"robot","content":"hi"}]}', 400, "invalid_request", "messages[0].role"],
-    ["temperature out of range", '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"temperature":7}', 400, "invalid_request", "temperature"],
-    ["an unknown model", '{"model":"nope","messages":[{"role":"user","content":"hi"}]}', 404, "model_not_found", "model"],
-    ["an embeddings model", '{"model":"text-embedding-3-small","messages":[{"role":"user","content":"hi"}]}', 400, "invalid_request", "model"],
+    [
+      "an unknown role",
+      '{"model":"gpt-4o-mini","messages":[{"role":"robot","content":"hi"}]}',
+      400,
+      "invalid_request",
+      "messages[0].role",
+    ],
+    [
+      "temperature out of range",
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"temperature":7}',
+      400,
+      "invalid_request",
+      "temperature",
+    ],
+    [
+      "an unknown model",
+      '{"model":"nope","messages":[{"role":"user","content":"hi"}]}',
+      404,
+      "model_not_found",
+      "model",
+    ],
+    [
+      "an embeddings model",
+      '{"model":"text-embedding-3-small","messages":[{"role":"user","content":"hi"}]}',
+      400,
+      "invalid_request",
+      "model",
+    ],
   ])("%s", async (_name, body, status, code, param) => {
     expectEnvelope(await chat(body), status, code, param);
   });
 
   it("a wrong content type → 415", async () => {
-    expectEnvelope(await chat('{"model":"gpt-4o-mini"}', { "content-type": "text/plain" }), 415, "unsupported_media_type", null);
+    expectEnvelope(
+      await chat('{"model":"gpt-4o-mini"}', { "content-type": "text/plain" }),
+      415,
+      "unsupported_media_type",
+      null,
+    );
   });
 
   it("a body over the limit → 413", async () => {
-    const big = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x".repeat(70_000) }] });
+    const big = JSON.stringify({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "x".repeat(70_000) }],
+    });
     expectEnvelope(await chat(big), 413, "body_too_large", null);
   });
 
@@ -123,7 +168,10 @@ describe("property: random and mutated bodies never cause a 5xx", () => {
     fc.jsonValue().map((value) => JSON.stringify(value)),
     fc.string().map((text) => text),
     fc
-      .record({ key: fc.constantFrom(...Object.keys(valid), "tools", "stream", "stop", "n", "response_format"), value: fc.jsonValue() })
+      .record({
+        key: fc.constantFrom(...Object.keys(valid), "tools", "stream", "stop", "n", "response_format"),
+        value: fc.jsonValue(),
+      })
       .map(({ key, value }) => JSON.stringify({ ...valid, [key]: value })),
     fc
       .record({ role: fc.jsonValue(), content: fc.jsonValue() })

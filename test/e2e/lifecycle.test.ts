@@ -78,7 +78,10 @@ describe("a client that disconnects", () => {
     const controller = new AbortController();
     const arrived = upstream.next();
     const pending = client.chat.completions
-      .create({ model: "held-model", messages: [{ role: "user", content: "hi" }] }, { signal: controller.signal })
+      .create(
+        { model: "held-model", messages: [{ role: "user", content: "hi" }] },
+        { signal: controller.signal },
+      )
       .catch((error: unknown) => error);
     const { response } = await arrived;
     const upstreamClosed = once(response, "close");

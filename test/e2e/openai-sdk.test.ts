@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { type APIError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { requestCount, setFault, startHarness, testKey, type Harness } from "../support/harness.js";
 
@@ -37,7 +37,9 @@ describe("chat completions", () => {
     expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
     expect(data.choices[0]?.finish_reason).toBe("stop");
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
-    expect(data.usage?.total_tokens).toBe((data.usage?.prompt_tokens ?? 0) + (data.usage?.completion_tokens ?? 0));
+    expect(data.usage?.total_tokens).toBe(
+      (data.usage?.prompt_tokens ?? 0) + (data.usage?.completion_tokens ?? 0),
+    );
     expect(response.headers.get("x-request-id")).toMatch(/^req_/);
     expect(response.headers.get("x-switchyard-provider")).toBe("azure-eastus");
     expect(response.headers.get("x-switchyard-attempts")).toBe("1");
@@ -146,7 +148,10 @@ describe("chat completions", () => {
         },
       },
     });
-    const parsed = JSON.parse(completion.choices[0]?.message.content ?? "") as { name: unknown; cars: unknown };
+    const parsed = JSON.parse(completion.choices[0]?.message.content ?? "") as {
+      name: unknown;
+      cars: unknown;
+    };
     expect(typeof parsed.name).toBe("string");
     expect(Number.isInteger(parsed.cars)).toBe(true);
   });
@@ -214,7 +219,7 @@ describe("errors, surfaced as the SDK's typed errors", () => {
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((error as OpenAI.APIError).code).toBe("invalid_api_key");
+    expect((error as APIError).code).toBe("invalid_api_key");
   });
 
   it("400 naming the field for a bad request", async () => {
@@ -222,7 +227,7 @@ describe("errors, surfaced as the SDK's typed errors", () => {
       .create({ model: "gpt-4o-mini", messages: [] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as OpenAI.APIError).param).toBe("messages");
+    expect((error as APIError).param).toBe("messages");
   });
 
   it("404 for an unknown model", async () => {
@@ -230,8 +235,8 @@ describe("errors, surfaced as the SDK's typed errors", () => {
       .create({ model: "gpt-9", messages: [{ role: "user", content: "Hi" }] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((error as OpenAI.APIError).code).toBe("model_not_found");
-    expect((error as OpenAI.APIError).param).toBe("model");
+    expect((error as APIError).code).toBe("model_not_found");
+    expect((error as APIError).param).toBe("model");
   });
 
   it("400 when the model lacks a capability the request needs", async () => {
@@ -244,7 +249,7 @@ describe("errors, surfaced as the SDK's typed errors", () => {
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as OpenAI.APIError).param).toBe("messages[0].content");
+    expect((error as APIError).param).toBe("messages[0].content");
   });
 });
 
@@ -304,7 +309,7 @@ describe("failover", () => {
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as OpenAI.APIError).code).toBe("upstream_invalid_request");
+    expect((error as APIError).code).toBe("upstream_invalid_request");
     expect(await requestCount(harness.emulator("openai"))).toBe(0);
   });
 
@@ -315,7 +320,7 @@ describe("failover", () => {
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    const apiError = error as OpenAI.APIError;
+    const apiError = error as APIError;
     expect(apiError.code).toBe("upstream_rate_limited");
     expect(apiError.headers?.get("retry-after")).toBe("7");
     expect(apiError.headers?.get("x-switchyard-attempts")).toBe("2");

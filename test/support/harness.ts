@@ -19,7 +19,9 @@ export interface Harness {
 }
 
 /** The demo topology (Azure first, then OpenAI, for gpt-4o-mini) on emulators without pacing. */
-export async function startHarness(overrides: (document: Record<string, unknown>) => void = () => {}): Promise<Harness> {
+export async function startHarness(
+  overrides: (document: Record<string, unknown>) => void = () => {},
+): Promise<Harness> {
   const apiKeyPrefix = "harness";
   const fleet = await startEmulators({ apiKeyPrefix });
   const emulators = new Map(fleet.emulators.map((emulator) => [emulator.name, emulator]));

@@ -5,10 +5,15 @@ import { sendJson } from "../respond.js";
 import { resolveModelForListing, type GatewayServices } from "../services.js";
 
 /** `GET /v1/models`: the models this key may use. */
-export function openaiListModels(services: GatewayServices, request: IncomingMessage, response: ServerResponse): void {
+export function openaiListModels(
+  services: GatewayServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
   const key = services.keys.authenticate(request.headers);
   const data: object[] = [];
-  for (const model of services.config.models.values()) if (keyAllowsModel(key, model.id)) data.push(modelObject(model));
+  for (const model of services.config.models.values())
+    if (keyAllowsModel(key, model.id)) data.push(modelObject(model));
   sendJson(response, 200, { object: "list", data });
 }
 

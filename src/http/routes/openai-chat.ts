@@ -23,7 +23,10 @@ export async function openaiChatCompletions(
   const model = resolveModel(services, key, chat.model, "chat");
   const needs = requiredCapabilities(chat);
   for (const [capability, param] of needs) requireCapability(model, capability, param);
-  const plan = services.planner.plan({ model: chat.model, capabilities: needs.map(([capability]) => capability) });
+  const plan = services.planner.plan({
+    model: chat.model,
+    capabilities: needs.map(([capability]) => capability),
+  });
   if (plan === undefined) throw new Error(`no plan for catalog model ${chat.model}`);
 
   const attempts: AttemptRecord[] = [];
@@ -42,7 +45,8 @@ export async function openaiChatCompletions(
 function requiredCapabilities(chat: ChatRequest): [Capability, string][] {
   const needs: [Capability, string][] = [];
   if (chat.tools !== undefined && chat.tools.length > 0) needs.push(["tools", "tools"]);
-  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text") needs.push(["json", "response_format"]);
+  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text")
+    needs.push(["json", "response_format"]);
   chat.messages.forEach((message, index) => {
     if (message.role === "user" && message.content.some((part) => part.type === "image")) {
       needs.push(["vision", `messages[${index}].content`]);

@@ -16,7 +16,9 @@ export async function openaiEmbeddings(
   context: RequestContext,
 ): Promise<void> {
   const key = services.keys.authenticate(request.headers);
-  const embeddings = parseEmbeddingsRequest(await readJsonBody(request, services.config.server.bodyLimitBytes));
+  const embeddings = parseEmbeddingsRequest(
+    await readJsonBody(request, services.config.server.bodyLimitBytes),
+  );
   resolveModel(services, key, embeddings.model, "embeddings");
   const plan = services.planner.plan({ model: embeddings.model, capabilities: ["embeddings"] });
   if (plan === undefined) throw new Error(`no plan for catalog model ${embeddings.model}`);
