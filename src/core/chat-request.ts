@@ -25,6 +25,7 @@ export interface SystemMessage {
   readonly role: "system";
   readonly content: string;
   readonly originalRole?: "developer";
+  readonly name?: string;
 }
 
 export interface UserMessage {

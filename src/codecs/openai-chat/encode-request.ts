@@ -56,7 +56,9 @@ function encodeUserContent(content: readonly ContentPart[]): string | WireObject
 function encodeMessage(message: Message): WireObject {
   switch (message.role) {
     case "system":
-      return { role: message.originalRole ?? "system", content: message.content };
+      return message.name === undefined
+        ? { role: message.originalRole ?? "system", content: message.content }
+        : { role: message.originalRole ?? "system", content: message.content, name: message.name };
     case "user": {
       const wire: WireObject = { role: "user", content: encodeUserContent(message.content) };
       if (message.name !== undefined) wire["name"] = message.name;

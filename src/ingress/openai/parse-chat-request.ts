@@ -4,6 +4,7 @@ import type {
   ContentPart,
   Message,
   ResponseFormat,
+  SystemMessage,
   TextPart,
   ToolCall,
   ToolChoice,
@@ -167,18 +168,39 @@ export function parseChatRequest(body: unknown): ChatRequest {
   return request;
 }
 
+/** The fields OpenAI accepts on each role's messages; anything else is an error, never dropped. */
+const messageFields = new Map<string, ReadonlySet<string>>([
+  ["system", new Set(["role", "content", "name"])],
+  ["developer", new Set(["role", "content", "name"])],
+  ["user", new Set(["role", "content", "name"])],
+  ["assistant", new Set(["role", "content", "name", "tool_calls", "refusal", "audio", "function_call"])],
+  ["tool", new Set(["role", "content", "tool_call_id"])],
+]);
+
 function parseMessage(value: unknown, index: number): Message {
   const at = `messages[${index}]`;
   if (!isRecord(value))
     throw invalid(at, `Invalid type for '${at}': expected an object, but got ${typeName(value)}`);
   const role = value["role"];
+  const allowed = typeof role === "string" ? messageFields.get(role) : undefined;
+  if (allowed !== undefined) {
+    for (const field in value) {
+      if (!allowed.has(field)) {
+        throw invalid(`${at}.${field}`, `Unrecognized field '${field}' in '${at}' (role '${String(role)}')`);
+      }
+    }
+  }
   switch (role) {
     case "system":
     case "developer": {
-      const content = parseTextContent(value["content"], `${at}.content`);
-      return role === "developer"
-        ? { role: "system", content, originalRole: "developer" }
-        : { role: "system", content };
+      const message: Mutable<SystemMessage> = {
+        role: "system",
+        content: parseTextContent(value["content"], `${at}.content`),
+      };
+      if (role === "developer") message.originalRole = "developer";
+      const name = optionalString(value, "name", `${at}.name`);
+      if (name !== undefined) message.name = name;
+      return message;
     }
     case "user": {
       const message: Mutable<Message & { role: "user" }> = {
