@@ -38,17 +38,29 @@ export interface UpstreamErrorResponse {
 }
 
 /**
+ * Cuts an upstream byte stream into the events of its framing (SSE, AWS event stream).
+ * Framing is written once per format in `codecs/framing/`; a codec names the one its dialect uses.
+ */
+export interface FrameParser<Event> {
+  push(chunk: Buffer): readonly Event[];
+  /** The upstream body ended: flush what is buffered (an incomplete frame is the decoder's truncation). */
+  end(): readonly Event[];
+}
+
+/**
  * Pure translation between the canonical shapes and one wire dialect.
  * No I/O, no clock, no environment: codecs never decide routing.
  */
-export interface ChatCodec {
+export interface ChatCodec<Event = SseEvent> {
   readonly dialect: Dialect;
   /** Canonical → wire body. Throws GatewayError(`unsupported_parameter`) for what the dialect cannot express. */
   encodeChatRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest;
   /** Wire body (parsed JSON) → canonical. Throws GatewayError(`upstream_bad_response`) on a malformed body. */
   decodeChatResponse(body: unknown): ChatResult;
+  /** A fresh frame parser for this dialect's stream framing: one per upstream response. */
+  createFrameParser(): FrameParser<Event>;
   /** A fresh stream decoder: one per upstream response. */
-  createStreamDecoder(): StreamDecoder<SseEvent>;
+  createStreamDecoder(): StreamDecoder<Event>;
   /** An upstream non-2xx answer → the GatewayError whose code drives failover. */
   decodeError(response: UpstreamErrorResponse): GatewayError;
 }
@@ -57,4 +69,5 @@ export interface EmbeddingsCodec {
   readonly dialect: Dialect;
   encodeEmbeddingsRequest(request: EmbeddingsRequest, target: EncodeTarget): EncodedRequest;
   decodeEmbeddingsResponse(body: unknown): EmbeddingsResult;
+  decodeError(response: UpstreamErrorResponse): GatewayError;
 }

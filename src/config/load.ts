@@ -160,6 +160,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       model: offering.model,
       provider: offering.provider,
       nativeModel: offering.deployment ?? offering.native_model ?? offering.model,
+      dialect: "openai-chat", // every kind built today speaks OpenAI's dialect
     });
   });
 

@@ -1,3 +1,5 @@
+import type { Dialect } from "../core/chat-request.js";
+
 /** The resolved, frozen configuration every service reads. Only `load.ts` builds it. */
 
 export type ProviderKind = "openai" | "azure" | "openai-compatible";
@@ -36,6 +38,8 @@ export interface OfferingConfig {
   readonly model: string;
   readonly provider: string;
   readonly nativeModel: string;
+  /** The wire dialect this offering speaks, from its provider's kind (and, on some clouds, the model's vendor). */
+  readonly dialect: Dialect;
 }
 
 export interface KeyConfig {

@@ -1,6 +1,5 @@
 import type { Dispatcher } from "undici";
 import type { ChatCodec, EmbeddingsCodec, Warning } from "../codecs/codec.js";
-import { SseParser } from "../codecs/framing/sse.js";
 import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
 import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
@@ -45,7 +44,7 @@ export interface ChatStreamSink {
 export interface ExecutorDeps {
   readonly pools: UpstreamPools;
   readonly transports: ReadonlyMap<string, Transport>;
-  readonly chatCodecs: ReadonlyMap<Dialect, ChatCodec>;
+  readonly chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>>;
   readonly embeddingsCodecs: ReadonlyMap<Dialect, EmbeddingsCodec>;
   readonly firstByteTimeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -95,7 +94,7 @@ export class Executor {
         nativeModel: candidate.offering.nativeModel,
         unsupportedFields: candidate.provider.unsupportedParameters,
       });
-      const response = await this.#send(transport, "chat", candidate, encoded.body, signal);
+      const response = await this.#send(transport, "chat", false, candidate, encoded.body, signal);
       if (response.statusCode >= 300) throw await this.#upstreamError(codec, response, candidate);
       const body = await readJson(response, candidate.provider.id);
       const result = codec.decodeChatResponse(body);
@@ -117,11 +116,11 @@ export class Executor {
         nativeModel: candidate.offering.nativeModel,
         unsupportedFields: candidate.provider.unsupportedParameters,
       });
-      const response = await this.#send(transport, "chat", candidate, encoded.body, signal);
+      const response = await this.#send(transport, "chat", true, candidate, encoded.body, signal);
       if (response.statusCode >= 300) throw await this.#upstreamError(codec, response, candidate);
 
       const route: Route = { candidate, warnings: encoded.warnings };
-      const parser = new SseParser();
+      const parser = codec.createFrameParser();
       const decoder = codec.createStreamDecoder();
       const pending: StreamPart[] = [];
       let opened = false;
@@ -198,15 +197,15 @@ export class Executor {
   ): Promise<{ result: EmbeddingsResult; route: Route }> {
     return this.#walk(plan, attempts, signal, async (candidate, record) => {
       const transport = this.#transport(candidate);
-      const codec = this.#deps.embeddingsCodecs.get(transport.dialect);
-      const chatCodec = this.#deps.chatCodecs.get(transport.dialect);
-      if (codec === undefined || chatCodec === undefined) throw missingCodec(transport.dialect);
+      const dialect = candidate.offering.dialect;
+      const codec = this.#deps.embeddingsCodecs.get(dialect);
+      if (codec === undefined) throw missingCodec(dialect);
       const encoded = codec.encodeEmbeddingsRequest(request, {
         nativeModel: candidate.offering.nativeModel,
         unsupportedFields: candidate.provider.unsupportedParameters,
       });
-      const response = await this.#send(transport, "embeddings", candidate, encoded.body, signal);
-      if (response.statusCode >= 300) throw await this.#upstreamError(chatCodec, response, candidate);
+      const response = await this.#send(transport, "embeddings", false, candidate, encoded.body, signal);
+      if (response.statusCode >= 300) throw await this.#upstreamError(codec, response, candidate);
       const result = codec.decodeEmbeddingsResponse(await readJson(response, candidate.provider.id));
       record(response.statusCode, undefined);
       return { result, route: { candidate, warnings: encoded.warnings } };
@@ -274,27 +273,36 @@ export class Executor {
     return transport;
   }
 
-  #chatPipeline(candidate: Candidate): { transport: Transport; codec: ChatCodec } {
+  #chatPipeline(candidate: Candidate): { transport: Transport; codec: ChatCodec<unknown> } {
     const transport = this.#transport(candidate);
-    const codec = this.#deps.chatCodecs.get(transport.dialect);
-    if (codec === undefined) throw missingCodec(transport.dialect);
+    const codec = this.#deps.chatCodecs.get(candidate.offering.dialect);
+    if (codec === undefined) throw missingCodec(candidate.offering.dialect);
     return { transport, codec };
   }
 
   async #send(
     transport: Transport,
     operation: Operation,
+    stream: boolean,
     candidate: Candidate,
     body: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<Dispatcher.ResponseData> {
     const pool = this.#deps.pools.get(transport.origin, candidate.provider.maxConnections);
+    const { offering } = candidate;
+    const upstream = await transport.prepare({
+      operation,
+      dialect: offering.dialect,
+      nativeModel: offering.nativeModel,
+      stream,
+      body,
+    });
     try {
       return await pool.request({
         method: "POST",
-        path: transport.path(operation, candidate.offering.nativeModel),
-        headers: transport.headers,
-        body: JSON.stringify(body),
+        path: upstream.path,
+        headers: upstream.headers,
+        body: upstream.body,
         signal,
         headersTimeout: this.#deps.firstByteTimeoutMs,
         bodyTimeout: this.#deps.idleTimeoutMs,
@@ -305,7 +313,7 @@ export class Executor {
   }
 
   async #upstreamError(
-    codec: ChatCodec,
+    codec: Pick<EmbeddingsCodec, "decodeError">,
     response: Dispatcher.ResponseData,
     candidate: Candidate,
   ): Promise<GatewayError> {

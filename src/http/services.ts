@@ -27,7 +27,7 @@ export function createServices(config: GatewayConfig, logger: Logger): GatewaySe
   const pools = new UpstreamPools({ connectTimeoutMs: config.upstream.connectTimeoutMs, connections: 128 });
   const transports = new Map<string, Transport>();
   for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
-  const chatCodecs = new Map<Dialect, ChatCodec>([["openai-chat", openaiChatCodec]]);
+  const chatCodecs = new Map<Dialect, ChatCodec<unknown>>([["openai-chat", openaiChatCodec]]);
   const embeddingsCodecs = new Map<Dialect, EmbeddingsCodec>([["openai-chat", openaiChatCodec]]);
   const executor = new Executor({
     pools,

@@ -17,21 +17,24 @@ export function azureTransport(provider: ProviderConfig): Transport {
   else if (provider.entraToken !== undefined) headers.authorization = `Bearer ${provider.entraToken}`;
   const apiVersion = provider.apiVersion;
   const classicPaths = new Map<string, string>();
+  const path = (operation: Operation, deployment: string): string => {
+    if (apiVersion === undefined) return `${pathPrefix}/openai/v1${operationPaths[operation]}`;
+    // Deployment paths are few and fixed: build each once.
+    const key = `${operation}\u0000${deployment}`;
+    let path = classicPaths.get(key);
+    if (path === undefined) {
+      path = `${pathPrefix}/openai/deployments/${encodeURIComponent(deployment)}${operationPaths[operation]}?api-version=${encodeURIComponent(apiVersion)}`;
+      classicPaths.set(key, path);
+    }
+    return path;
+  };
   return {
     providerId: provider.id,
-    dialect: "openai-chat",
     origin,
-    headers,
-    path(operation, deployment) {
-      if (apiVersion === undefined) return `${pathPrefix}/openai/v1${operationPaths[operation]}`;
-      // Deployment paths are few and fixed: build each once.
-      const key = `${operation}\u0000${deployment}`;
-      let path = classicPaths.get(key);
-      if (path === undefined) {
-        path = `${pathPrefix}/openai/deployments/${encodeURIComponent(deployment)}${operationPaths[operation]}?api-version=${encodeURIComponent(apiVersion)}`;
-        classicPaths.set(key, path);
-      }
-      return path;
-    },
+    prepare: (call) => ({
+      path: path(call.operation, call.nativeModel),
+      headers,
+      body: JSON.stringify(call.body),
+    }),
   };
 }

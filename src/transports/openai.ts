@@ -14,11 +14,13 @@ export function openaiTransport(provider: ProviderConfig): Transport {
   if (provider.apiKey !== undefined) headers.authorization = `Bearer ${provider.apiKey}`;
   if (provider.organization !== undefined) headers["openai-organization"] = provider.organization;
   if (provider.project !== undefined) headers["openai-project"] = provider.project;
+  const paths: Record<Operation, string> = {
+    chat: pathPrefix + operationPaths.chat,
+    embeddings: pathPrefix + operationPaths.embeddings,
+  };
   return {
     providerId: provider.id,
-    dialect: "openai-chat",
     origin,
-    headers,
-    path: (operation) => pathPrefix + operationPaths[operation],
+    prepare: (call) => ({ path: paths[call.operation], headers, body: JSON.stringify(call.body) }),
   };
 }

@@ -1,4 +1,5 @@
 import type { ChatCodec, EmbeddingsCodec } from "../codec.js";
+import { SseParser } from "../framing/sse.js";
 import { decodeOpenAIError } from "./decode-error.js";
 import { decodeOpenAIChatResponse } from "./decode-response.js";
 import { createOpenAIStreamDecoder } from "./decode-stream.js";
@@ -10,6 +11,7 @@ export const openaiChatCodec: ChatCodec & EmbeddingsCodec = Object.freeze({
   dialect: "openai-chat",
   encodeChatRequest: encodeOpenAIChatRequest,
   decodeChatResponse: decodeOpenAIChatResponse,
+  createFrameParser: () => new SseParser(),
   createStreamDecoder: createOpenAIStreamDecoder,
   decodeError: decodeOpenAIError,
   encodeEmbeddingsRequest: encodeOpenAIEmbeddingsRequest,
