@@ -206,9 +206,12 @@ async function soakRun() {
     await t.stop();
   }
   const inLoad = out.samples.filter((s) => s.t_s <= P.soakTotal);
-  const near = (x) => inLoad.reduce((a, b) => (Math.abs(b.t_s - x) < Math.abs(a.t_s - x) ? b : a));
-  out.rss_early_mb = near(P.soakEarly).rss_mb;
-  out.rss_end_mb = near(P.soakTotal).rss_mb;
+  // RSS at a checkpoint = the median of the samples around it (GC makes single samples jumpy).
+  const w = 2 * P.soakEvery;
+  const around = (from, to) =>
+    median(inLoad.filter((s) => s.t_s >= from && s.t_s <= to).map((s) => s.rss_mb));
+  out.rss_early_mb = around(P.soakEarly - w, P.soakEarly + w);
+  out.rss_end_mb = around(P.soakTotal - 2 * w, P.soakTotal);
   out.growth_mb = +(out.rss_end_mb - out.rss_early_mb).toFixed(1);
   const tail = inLoad.filter((s) => s.t_s >= P.soakEarly);
   out.slope_mb_per_min = +(

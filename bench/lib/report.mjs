@@ -58,7 +58,7 @@ export function render(results, previous) {
     `- ${P.reps} repetition(s) of every measurement; the tables show medians. Peak RSS: \`VmHWM\` after all runs.`,
   );
   L.push(
-    `- Soak: a fresh switchyard at ${P.soakRate} req/s for ${P.soakTotal} s; RSS at ${P.soakEarly} s vs the end.`,
+    `- Soak: a fresh switchyard at ${P.soakRate} req/s for ${P.soakTotal} s; RSS (VmRSS every ${P.soakEvery} s) around ${P.soakEarly} s vs at the end.`,
   );
   L.push("", "<!-- table -->", "## Non-streaming chat completions", "");
   const head = ["target", "req/s @c64 (min–max)", "÷ floor", "÷ portkey", "CPU µs/req @c64", "CPU used"];
@@ -139,7 +139,7 @@ export function render(results, previous) {
     const st = t.stream_throughput.median;
     const tt = t.ttfb.median;
     const a = S.ttfb_added[name];
-    const addedCell = name === "direct" ? "—" : `${plus(a.p50)} / ${plus(a.p99)}`;
+    const addedCell = name === "direct" ? "—" : `${plus(a?.p50)} / ${plus(a?.p99)}`;
     L.push(
       row([name, n0(st.ok_rps), n0(st.cpu_us_per_req), `${ms(tt.ttfb_p50)} / ${ms(tt.ttfb_p99)}`, addedCell]),
     );
