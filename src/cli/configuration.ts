@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { demoConfigDocument, type DemoUpstreams } from "../config/demo.js";
 import { loadConfigFile, locateConfig, resolveConfig } from "../config/load.js";
 import type { GatewayConfig } from "../config/types.js";
-import { startEmulators, type Pacing } from "../emulators/index.js";
+import type { Pacing } from "../emulators/index.js";
 
 export interface ConfigurationRequest {
   readonly configFlag: string | undefined;
@@ -54,6 +54,8 @@ export async function loadConfiguration(request: ConfigurationRequest): Promise<
     const config = resolveConfig(demoConfigDocument(upstreams, demoKey, request.port), "demo", {});
     return { config, demoKey, demoUpstreams: [], close: async () => {} };
   }
+  // Loaded only in demo mode: the emulators' tokenizer tables weigh tens of megabytes.
+  const { startEmulators } = await import("../emulators/index.js");
   const apiKeyPrefix = `emulator-${randomBytes(6).toString("hex")}`;
   const fleet = await startEmulators({ pacing: request.pacing, apiKeyPrefix });
   const byName = (name: string) => {

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { ConfigError } from "../config/load.js";
-import { startEmulators, type Pacing } from "../emulators/index.js";
+import type { Pacing } from "../emulators/index.js";
 import { startGateway } from "../http/server.js";
 import { loadConfiguration } from "./configuration.js";
 
@@ -104,6 +104,8 @@ async function serve(options: {
 }
 
 async function emulate(pacing: Pacing | undefined): Promise<number> {
+  // Loaded only when used: the emulators' tokenizer tables weigh tens of megabytes.
+  const { startEmulators } = await import("../emulators/index.js");
   const fleet = await startEmulators({ pacing });
   for (const emulator of fleet.emulators) {
     process.stdout.write(

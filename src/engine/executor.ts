@@ -8,7 +8,16 @@ import type { Usage } from "../core/usage.js";
 import type { ErrorCode } from "../errors/codes.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { Candidate, Plan } from "../routing/plan.js";
-import type { Operation, Transport } from "../transports/transport.js";
+import type { Operation, Transport, UpstreamRequest } from "../transports/transport.js";
+import type { Cancellation } from "./cancellation.js";
+import { relayStream } from "./relay-stream.js";
+import {
+  exchangeBuffered,
+  exchangeStreaming,
+  type BufferedAnswer,
+  type ExchangeRequest,
+  type UpstreamHead,
+} from "./upstream-exchange.js";
 import { classifyTransportError, ClientAbortedError } from "./upstream-failure.js";
 import type { UpstreamPools } from "./upstream-pools.js";
 
@@ -59,15 +68,6 @@ export interface StreamOutcome {
   readonly failedAfterOpen: GatewayError | undefined;
 }
 
-/** Content that commits a stream to its offering: once sent, there is no failing over. */
-const committingParts = new Set<StreamPart["type"]>([
-  "text-delta",
-  "reasoning-delta",
-  "tool-call-start",
-  "tool-call-delta",
-  "finish",
-]);
-
 /**
  * Walks a plan: one attempt per candidate, in order. A retryable failure or one that concerns only
  * this offering moves on; the client's own error stops at once. Streams fail over only while no
@@ -85,20 +85,25 @@ export class Executor {
   async chat(
     request: ChatRequest,
     plan: Plan,
-    signal: AbortSignal,
+    cancellation: Cancellation,
     attempts: AttemptRecord[],
   ): Promise<{ result: ChatResult; route: Route }> {
-    return this.#walk(plan, attempts, signal, async (candidate, record) => {
+    return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
       const { transport, codec } = this.#chatPipeline(candidate);
       const encoded = codec.encodeChatRequest(request, {
         nativeModel: candidate.offering.nativeModel,
         unsupportedFields: candidate.provider.unsupportedParameters,
       });
-      const response = await this.#send(transport, "chat", false, candidate, encoded.body, signal);
-      if (response.statusCode >= 300) throw await this.#upstreamError(codec, response, candidate);
-      const body = await readJson(response, candidate.provider.id);
-      const result = codec.decodeChatResponse(body);
-      record(response.statusCode, undefined);
+      const answer = await this.#send(
+        exchangeBuffered,
+        transport,
+        { operation: "chat", stream: false, candidate, body: encoded.body },
+        cancellation,
+      );
+      if (answer.statusCode >= 300)
+        throw upstreamError(codec, answer, answer.body.toString("utf8"), candidate);
+      const result = codec.decodeChatResponse(parseJson(answer, candidate));
+      record(answer.statusCode, undefined);
       return { result, route: { candidate, warnings: encoded.warnings } };
     });
   }
@@ -106,96 +111,41 @@ export class Executor {
   async chatStream(
     request: ChatRequest,
     plan: Plan,
-    signal: AbortSignal,
+    cancellation: Cancellation,
     attempts: AttemptRecord[],
     sink: ChatStreamSink,
   ): Promise<StreamOutcome> {
-    return this.#walk(plan, attempts, signal, async (candidate, record) => {
+    return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
       const { transport, codec } = this.#chatPipeline(candidate);
       const encoded = codec.encodeChatRequest(request, {
         nativeModel: candidate.offering.nativeModel,
         unsupportedFields: candidate.provider.unsupportedParameters,
       });
-      const response = await this.#send(transport, "chat", true, candidate, encoded.body, signal);
-      if (response.statusCode >= 300) throw await this.#upstreamError(codec, response, candidate);
-
-      const route: Route = { candidate, warnings: encoded.warnings };
-      const parser = codec.createFrameParser();
-      const decoder = codec.createStreamDecoder();
-      const pending: StreamPart[] = [];
-      let opened = false;
-      let blocked = false;
-      let usage: Usage | undefined;
-
-      // Returns an error that ends the attempt (before open) or the client's stream (after open).
-      const deliver = (parts: readonly StreamPart[]): GatewayError | undefined => {
-        for (const part of parts) {
-          if (part.type === "error") return part.error;
-          if (part.type === "usage") usage = part.usage;
-          if (opened) {
-            if (!sink.write(part)) blocked = true;
-          } else {
-            pending.push(part);
-            if (committingParts.has(part.type)) {
-              opened = true;
-              sink.open(route);
-              for (const held of pending) if (!sink.write(held)) blocked = true;
-              pending.length = 0;
-            }
-          }
-        }
-        return undefined;
-      };
-      const fail = (error: GatewayError): StreamOutcome => {
-        if (!opened) throw error;
-        record(response.statusCode, error.code);
-        response.body.destroy();
-        sink.end(error);
-        return { route, usage, failedAfterOpen: error };
-      };
-
-      try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          for (const event of parser.push(chunk)) {
-            const error = deliver(decoder.push(event));
-            if (error !== undefined) return fail(error);
-          }
-          if (blocked) {
-            blocked = false;
-            await sink.drain();
-            if (signal.aborted) throw new ClientAbortedError("the client closed the connection");
-          }
-        }
-      } catch (error) {
-        const failure = classifyTransportError(error, candidate.provider.id, signal);
-        if (failure instanceof GatewayError) return fail(failure);
-        throw failure;
-      }
-      for (const event of parser.end()) {
-        const error = deliver(decoder.push(event));
-        if (error !== undefined) return fail(error);
-      }
-      const error = deliver(decoder.end());
-      if (error !== undefined) return fail(error);
-      if (!opened) {
-        // A stream that ended cleanly without content (e.g. only a finish with no text).
-        opened = true;
-        sink.open(route);
-        for (const held of pending) sink.write(held);
-      }
-      record(response.statusCode, undefined);
-      sink.end();
-      return { route, usage, failedAfterOpen: undefined };
+      const answer = await this.#send(
+        exchangeStreaming,
+        transport,
+        { operation: "chat", stream: true, candidate, body: encoded.body },
+        cancellation,
+      );
+      if (answer.statusCode >= 300) throw upstreamError(codec, answer, await answer.text(), candidate);
+      return relayStream({
+        answer,
+        codec,
+        sink,
+        route: { candidate, warnings: encoded.warnings },
+        cancellation,
+        record: (code) => record(answer.statusCode, code),
+      });
     });
   }
 
   async embeddings(
     request: EmbeddingsRequest,
     plan: Plan,
-    signal: AbortSignal,
+    cancellation: Cancellation,
     attempts: AttemptRecord[],
   ): Promise<{ result: EmbeddingsResult; route: Route }> {
-    return this.#walk(plan, attempts, signal, async (candidate, record) => {
+    return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
       const transport = this.#transport(candidate);
       const dialect = candidate.offering.dialect;
       const codec = this.#deps.embeddingsCodecs.get(dialect);
@@ -204,10 +154,16 @@ export class Executor {
         nativeModel: candidate.offering.nativeModel,
         unsupportedFields: candidate.provider.unsupportedParameters,
       });
-      const response = await this.#send(transport, "embeddings", false, candidate, encoded.body, signal);
-      if (response.statusCode >= 300) throw await this.#upstreamError(codec, response, candidate);
-      const result = codec.decodeEmbeddingsResponse(await readJson(response, candidate.provider.id));
-      record(response.statusCode, undefined);
+      const answer = await this.#send(
+        exchangeBuffered,
+        transport,
+        { operation: "embeddings", stream: false, candidate, body: encoded.body },
+        cancellation,
+      );
+      if (answer.statusCode >= 300)
+        throw upstreamError(codec, answer, answer.body.toString("utf8"), candidate);
+      const result = codec.decodeEmbeddingsResponse(parseJson(answer, candidate));
+      record(answer.statusCode, undefined);
       return { result, route: { candidate, warnings: encoded.warnings } };
     });
   }
@@ -216,7 +172,7 @@ export class Executor {
   async #walk<T>(
     plan: Plan,
     attempts: AttemptRecord[],
-    signal: AbortSignal,
+    cancellation: Cancellation,
     attempt: (
       candidate: Candidate,
       record: (status: number | undefined, code: ErrorCode | undefined) => void,
@@ -245,7 +201,7 @@ export class Executor {
         return await attempt(candidate, record);
       } catch (error) {
         if (error instanceof ClientAbortedError) throw error;
-        const failure = classifyTransportError(error, candidate.provider.id, signal);
+        const failure = classifyTransportError(error, candidate.provider.id, cancellation);
         if (!(failure instanceof GatewayError)) throw failure;
         if (!recorded) record(failure.upstreamStatus, failure.code);
         if (failure.failover === "stop") throw failure;
@@ -280,66 +236,64 @@ export class Executor {
     return { transport, codec };
   }
 
-  async #send(
+  /**
+   * Prepares the call on the transport and exchanges it upstream, turning what undici throws into a
+   * GatewayError. Written without `await` for static logins: each await is a microtask per request.
+   */
+  #send<T>(
+    exchange: (dispatcher: Dispatcher, request: ExchangeRequest, cancellation: Cancellation) => Promise<T>,
     transport: Transport,
-    operation: Operation,
-    stream: boolean,
-    candidate: Candidate,
-    body: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<Dispatcher.ResponseData> {
-    const pool = this.#deps.pools.get(transport.origin, candidate.provider.maxConnections);
-    const { offering } = candidate;
-    const upstream = await transport.prepare({
-      operation,
+    call: { operation: Operation; stream: boolean; candidate: Candidate; body: Record<string, unknown> },
+    cancellation: Cancellation,
+  ): Promise<T> {
+    const { offering, provider } = call.candidate;
+    const dispatch = (upstream: UpstreamRequest): Promise<T> =>
+      exchange(
+        this.#deps.pools.get(transport.origin, provider.maxConnections),
+        {
+          path: upstream.path,
+          headers: upstream.headers,
+          body: upstream.body,
+          headersTimeout: this.#deps.firstByteTimeoutMs,
+          bodyTimeout: this.#deps.idleTimeoutMs,
+        },
+        cancellation,
+      ).catch((error: unknown) => {
+        throw classifyTransportError(error, provider.id, cancellation);
+      });
+    const prepared = transport.prepare({
+      operation: call.operation,
       dialect: offering.dialect,
       nativeModel: offering.nativeModel,
-      stream,
-      body,
+      stream: call.stream,
+      body: call.body,
     });
-    try {
-      return await pool.request({
-        method: "POST",
-        path: upstream.path,
-        headers: upstream.headers,
-        body: upstream.body,
-        signal,
-        headersTimeout: this.#deps.firstByteTimeoutMs,
-        bodyTimeout: this.#deps.idleTimeoutMs,
-      });
-    } catch (error) {
-      throw classifyTransportError(error, candidate.provider.id, signal);
-    }
-  }
-
-  async #upstreamError(
-    codec: Pick<EmbeddingsCodec, "decodeError">,
-    response: Dispatcher.ResponseData,
-    candidate: Candidate,
-  ): Promise<GatewayError> {
-    let body = "";
-    try {
-      body = await response.body.text();
-    } catch {
-      // The status alone still classifies the failure.
-    }
-    return codec.decodeError({
-      status: response.statusCode,
-      headers: response.headers,
-      body,
-      provider: candidate.provider.id,
-    });
+    return prepared instanceof Promise ? prepared.then(dispatch) : dispatch(prepared);
   }
 }
 
-async function readJson(response: Dispatcher.ResponseData, provider: string): Promise<unknown> {
-  const text = await response.body.text();
+function upstreamError(
+  codec: Pick<EmbeddingsCodec, "decodeError">,
+  answer: UpstreamHead,
+  body: string,
+  candidate: Candidate,
+): GatewayError {
+  return codec.decodeError({
+    status: answer.statusCode,
+    headers: answer.headers(),
+    body,
+    provider: candidate.provider.id,
+  });
+}
+
+function parseJson(answer: BufferedAnswer, candidate: Candidate): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(answer.body.toString("utf8")) as unknown;
   } catch {
+    const provider = candidate.provider.id;
     throw new GatewayError("upstream_bad_response", `${provider} answered with a body that is not JSON`, {
       provider,
-      upstreamStatus: response.statusCode,
+      upstreamStatus: answer.statusCode,
     });
   }
 }

@@ -7,8 +7,13 @@ export class ClientAbortedError extends Error {
 }
 
 /** Maps what undici throws (resets, refusals, timeouts) to a GatewayError that drives failover. */
-export function classifyTransportError(error: unknown, provider: string, signal: AbortSignal): Error {
-  if (signal.aborted) return new ClientAbortedError("the client closed the connection");
+export function classifyTransportError(
+  error: unknown,
+  provider: string,
+  cancellation: { readonly aborted: boolean },
+): Error {
+  if (cancellation.aborted || error instanceof ClientAbortedError)
+    return new ClientAbortedError("the client closed the connection");
   if (error instanceof GatewayError) return error;
   if (
     error instanceof errors.HeadersTimeoutError ||

@@ -6,6 +6,11 @@ import { GatewayError } from "../errors/gateway-error.js";
 /** Looks up the virtual key a client sent. Keys are held only as SHA-256 hashes. */
 export class KeyRing {
   readonly #byHash: ReadonlyMap<string, KeyConfig>;
+  /**
+   * Keys seen recently, so a hot key is hashed once rather than per request. Only keys that matched
+   * are kept (random guesses cannot grow it), and it is bounded.
+   */
+  readonly #recent = new Map<string, KeyConfig>();
 
   constructor(keys: readonly KeyConfig[]) {
     this.#byHash = new Map(keys.map((key) => [key.sha256, key]));
@@ -23,11 +28,17 @@ export class KeyRing {
         "You didn't provide an API key. Send it as `Authorization: Bearer <key>` (or an `api-key` header).",
       );
     }
+    const recent = this.#recent.get(presented);
+    if (recent !== undefined) return recent;
     const key = this.#byHash.get(createHash("sha256").update(presented).digest("hex"));
     if (key === undefined) throw new GatewayError("invalid_api_key", "Incorrect API key provided.");
+    if (this.#recent.size >= maxRecentKeys) this.#recent.clear();
+    this.#recent.set(presented, key);
     return key;
   }
 }
+
+const maxRecentKeys = 10_000;
 
 function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const authorization = headers.authorization;

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from "node:http";
+import { ClientAbortedError } from "../engine/upstream-failure.js";
 import { GatewayError } from "../errors/gateway-error.js";
 
 /**
  * Reads a JSON request body up to `limit` bytes. A declared Content-Length over the limit is refused
  * before reading; a body that grows past it is cut off.
  */
-export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+export function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const type = request.headers["content-type"];
   if (type === undefined || !isJson(type)) {
     throw new GatewayError(
@@ -16,13 +17,45 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
   const declared = request.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
 
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
-  }
+  // Event listeners rather than an async iterator: one fewer stream object per request.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        done();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      try {
+        resolve(parseJson(chunks));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+    const onClose = (): void => {
+      done();
+      reject(new ClientAbortedError("the client closed the connection while sending its request"));
+    };
+    const done = (): void => {
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("error", onClose);
+      request.off("close", onClose);
+    };
+    request.on("data", onData);
+    request.on("end", onEnd);
+    request.on("error", onClose);
+    request.on("close", onClose);
+  });
+}
+
+function parseJson(chunks: readonly Buffer[]): unknown {
   const text =
     chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
   if (text.length === 0)

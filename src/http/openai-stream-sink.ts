@@ -3,32 +3,31 @@ import type { AttemptRecord, ChatStreamSink, Route } from "../engine/executor.js
 import type { StreamPart } from "../core/stream-part.js";
 import type { GatewayError } from "../errors/gateway-error.js";
 import { createChunkEncoder } from "../ingress/openai/encode-chat-stream.js";
-import { routeHeaders } from "./route-headers.js";
+import { addRouteHeaders } from "./route-headers.js";
 
 /** Writes a canonical stream to an OpenAI client as `chat.completion.chunk` server-sent events. */
 export class OpenAISseSink implements ChatStreamSink {
   readonly #response: ServerResponse;
   readonly #attempts: readonly AttemptRecord[];
+  readonly #headers: string[];
   readonly #encoder: ReturnType<typeof createChunkEncoder>;
 
   constructor(
     response: ServerResponse,
     attempts: readonly AttemptRecord[],
+    headers: string[],
     context: { id: string; model: string; created: number; includeUsage: boolean },
   ) {
     this.#response = response;
     this.#attempts = attempts;
+    this.#headers = headers;
     this.#encoder = createChunkEncoder(context);
   }
 
   open(route: Route): void {
-    const response = this.#response;
-    response.statusCode = 200;
-    response.setHeader("content-type", "text/event-stream; charset=utf-8");
-    response.setHeader("cache-control", "no-cache");
-    const headers = routeHeaders(route, this.#attempts.length + 1);
-    for (const name in headers) response.setHeader(name, headers[name] as string);
-    response.flushHeaders();
+    const headers = addRouteHeaders(this.#headers, route, this.#attempts.length + 1);
+    headers.push("content-type", "text/event-stream; charset=utf-8", "cache-control", "no-cache");
+    this.#response.writeHead(200, headers);
   }
 
   write(part: StreamPart): boolean {

@@ -1,14 +1,17 @@
 import type { Warning } from "../codecs/codec.js";
 import type { Route } from "../engine/executor.js";
 
-/** The headers that tell a client where its request went and what the gateway changed on the way. */
-export function routeHeaders(route: Route, attempts: number): Record<string, string> {
-  const headers: Record<string, string> = {
-    "x-switchyard-provider": route.candidate.provider.id,
-    "x-switchyard-offering": route.candidate.offering.id,
-    "x-switchyard-attempts": String(attempts),
-  };
-  if (route.warnings.length > 0) headers["x-switchyard-warnings"] = formatWarnings(route.warnings);
+/** Adds the headers that tell a client where its request went and what the gateway changed on the way. */
+export function addRouteHeaders(headers: string[], route: Route, attempts: number): string[] {
+  headers.push(
+    "x-switchyard-provider",
+    route.candidate.provider.id,
+    "x-switchyard-offering",
+    route.candidate.offering.id,
+    "x-switchyard-attempts",
+    String(attempts),
+  );
+  if (route.warnings.length > 0) headers.push("x-switchyard-warnings", formatWarnings(route.warnings));
   return headers;
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Cancellation } from "../engine/cancellation.js";
 import { ClientAbortedError } from "../engine/upstream-failure.js";
 import { GatewayError, normalizeError } from "../errors/gateway-error.js";
 import { sendJson, sendOpenAIError } from "./respond.js";
@@ -32,11 +33,15 @@ export function createRequestHandler(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const requestId = services.nextRequestId();
-    response.setHeader("x-request-id", requestId);
-    const abort = new AbortController();
-    const context: RequestContext = { requestId, signal: abort.signal, attempts: [] };
+    const cancellation = new Cancellation();
+    const context: RequestContext = {
+      requestId,
+      cancellation,
+      attempts: [],
+      headers: ["x-request-id", requestId],
+    };
     response.once("close", () => {
-      if (!response.writableFinished) abort.abort();
+      if (!response.writableFinished) cancellation.cancel();
     });
 
     route(services, state, request, response, context).catch((error: unknown) => {
@@ -44,10 +49,9 @@ export function createRequestHandler(
       const failure = normalizeError(error);
       if (failure.code === "internal_error")
         services.logger.error({ err: error, requestId }, "request failed");
-      if (!response.headersSent && context.attempts.length > 0) {
-        response.setHeader("x-switchyard-attempts", String(context.attempts.length));
-      }
-      sendOpenAIError(response, failure);
+      if (context.attempts.length > 0)
+        context.headers.push("x-switchyard-attempts", String(context.attempts.length));
+      sendOpenAIError(response, failure, context.headers);
     });
   };
 }
@@ -72,20 +76,22 @@ async function route(
     if (!state.accepting) throw shuttingDown();
     return openaiEmbeddings(services, request, response, context);
   }
-  if (method === "GET" && path === "/v1/models") return openaiListModels(services, request, response);
+  if (method === "GET" && path === "/v1/models")
+    return openaiListModels(services, request, response, context);
   if (method === "GET" && path.startsWith("/v1/models/") && path.length > 11) {
-    return openaiRetrieveModel(services, request, response, decodeURIComponent(path.slice(11)));
+    return openaiRetrieveModel(services, request, response, context, decodeURIComponent(path.slice(11)));
   }
-  if (method === "GET" && path === "/healthz") return sendJson(response, 200, { status: "ok" });
+  if (method === "GET" && path === "/healthz")
+    return sendJson(response, 200, { status: "ok" }, context.headers);
   if (method === "GET" && path === "/readyz") {
     return state.accepting
-      ? sendJson(response, 200, { status: "ready" })
-      : sendJson(response, 503, { status: "shutting_down" });
+      ? sendJson(response, 200, { status: "ready" }, context.headers)
+      : sendJson(response, 503, { status: "shutting_down" }, context.headers);
   }
 
   const allowed = knownPaths.get(path) ?? (path.startsWith("/v1/models/") ? "GET" : undefined);
   if (allowed !== undefined) {
-    response.setHeader("allow", allowed);
+    context.headers.push("allow", allowed);
     throw new GatewayError("method_not_allowed", `${method} is not allowed on ${path}; use ${allowed}.`);
   }
   throw new GatewayError("route_not_found", `Unknown request URL: ${method} ${path}.`);

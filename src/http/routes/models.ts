@@ -3,18 +3,20 @@ import type { ModelConfig } from "../../config/types.js";
 import { keyAllowsModel } from "../../governance/keys.js";
 import { sendJson } from "../respond.js";
 import { resolveModelForListing, type GatewayServices } from "../services.js";
+import type { RequestContext } from "./context.js";
 
 /** `GET /v1/models`: the models this key may use. */
 export function openaiListModels(
   services: GatewayServices,
   request: IncomingMessage,
   response: ServerResponse,
+  context: RequestContext,
 ): void {
   const key = services.keys.authenticate(request.headers);
   const data: object[] = [];
   for (const model of services.config.models.values())
     if (keyAllowsModel(key, model.id)) data.push(modelObject(model));
-  sendJson(response, 200, { object: "list", data });
+  sendJson(response, 200, { object: "list", data }, context.headers);
 }
 
 /** `GET /v1/models/{id}` */
@@ -22,10 +24,11 @@ export function openaiRetrieveModel(
   services: GatewayServices,
   request: IncomingMessage,
   response: ServerResponse,
+  context: RequestContext,
   id: string,
 ): void {
   const key = services.keys.authenticate(request.headers);
-  sendJson(response, 200, modelObject(resolveModelForListing(services, key, id)));
+  sendJson(response, 200, modelObject(resolveModelForListing(services, key, id)), context.headers);
 }
 
 function modelObject(model: ModelConfig): object {

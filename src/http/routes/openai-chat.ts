@@ -7,7 +7,7 @@ import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
 import { readJsonBody } from "../body.js";
 import { OpenAISseSink } from "../openai-stream-sink.js";
 import { sendJson } from "../respond.js";
-import { routeHeaders } from "../route-headers.js";
+import { addRouteHeaders } from "../route-headers.js";
 import { requireCapability, resolveModel, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
@@ -33,12 +33,16 @@ export async function openaiChatCompletions(
   context.attempts = attempts;
   const identity = { id: `chatcmpl-${context.requestId}`, model: chat.model, created: services.nowSeconds() };
   if (!chat.stream) {
-    const { result, route } = await services.executor.chat(chat, plan, context.signal, attempts);
-    sendJson(response, 200, encodeChatResponse(result, identity), routeHeaders(route, attempts.length));
+    const { result, route } = await services.executor.chat(chat, plan, context.cancellation, attempts);
+    const headers = addRouteHeaders(context.headers, route, attempts.length);
+    sendJson(response, 200, encodeChatResponse(result, identity), headers);
     return;
   }
-  const sink = new OpenAISseSink(response, attempts, { ...identity, includeUsage: chat.includeUsage });
-  await services.executor.chatStream(chat, plan, context.signal, attempts, sink);
+  const sink = new OpenAISseSink(response, attempts, context.headers, {
+    ...identity,
+    includeUsage: chat.includeUsage,
+  });
+  await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
 }
 
 /** The capabilities a request needs from its model, each with the field that needs it. */

@@ -4,7 +4,7 @@ import { encodeEmbeddingsResponse } from "../../ingress/openai/encode-embeddings
 import { parseEmbeddingsRequest } from "../../ingress/openai/parse-embeddings-request.js";
 import { readJsonBody } from "../body.js";
 import { sendJson } from "../respond.js";
-import { routeHeaders } from "../route-headers.js";
+import { addRouteHeaders } from "../route-headers.js";
 import { resolveModel, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
@@ -24,6 +24,12 @@ export async function openaiEmbeddings(
   if (plan === undefined) throw new Error(`no plan for catalog model ${embeddings.model}`);
   const attempts: AttemptRecord[] = [];
   context.attempts = attempts;
-  const { result, route } = await services.executor.embeddings(embeddings, plan, context.signal, attempts);
-  sendJson(response, 200, encodeEmbeddingsResponse(result, embeddings), routeHeaders(route, attempts.length));
+  const { result, route } = await services.executor.embeddings(
+    embeddings,
+    plan,
+    context.cancellation,
+    attempts,
+  );
+  const headers = addRouteHeaders(context.headers, route, attempts.length);
+  sendJson(response, 200, encodeEmbeddingsResponse(result, embeddings), headers);
 }

@@ -1,0 +1,127 @@
+import type { ChatCodec } from "../codecs/codec.js";
+import type { StreamPart } from "../core/stream-part.js";
+import type { Usage } from "../core/usage.js";
+import type { ErrorCode } from "../errors/codes.js";
+import { GatewayError, normalizeError } from "../errors/gateway-error.js";
+import type { Cancellation } from "./cancellation.js";
+import type { ChatStreamSink, Route, StreamOutcome } from "./executor.js";
+import type { StreamingAnswer } from "./upstream-exchange.js";
+import { classifyTransportError } from "./upstream-failure.js";
+
+/** Content that commits a stream to its offering: once sent, there is no failing over. */
+const committingParts = new Set<StreamPart["type"]>([
+  "text-delta",
+  "reasoning-delta",
+  "tool-call-start",
+  "tool-call-delta",
+  "finish",
+]);
+
+export interface RelayOptions {
+  readonly answer: StreamingAnswer;
+  readonly codec: ChatCodec<unknown>;
+  readonly sink: ChatStreamSink;
+  readonly route: Route;
+  readonly cancellation: Cancellation;
+  /** Records the attempt's end: undefined when it succeeded. */
+  readonly record: (code: ErrorCode | undefined) => void;
+}
+
+/**
+ * Relays one upstream stream to the client: frames → events → canonical parts → the sink, chunk by
+ * chunk, with backpressure. Nothing reaches the client until the first part that carries content; a
+ * failure before that rejects (the executor fails over), a failure after it ends the client's stream
+ * with an error event and resolves.
+ */
+export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
+  const { answer, codec, sink, route } = options;
+  const parser = codec.createFrameParser();
+  const decoder = codec.createStreamDecoder();
+  const pending: StreamPart[] = [];
+  let opened = false;
+  let blocked = false;
+  let done = false;
+  let usage: Usage | undefined;
+
+  /** Returns the error that ends the stream, if a part carried one. */
+  const deliver = (parts: readonly StreamPart[]): GatewayError | undefined => {
+    for (const part of parts) {
+      if (part.type === "error") return part.error;
+      if (part.type === "usage") usage = part.usage;
+      if (opened) {
+        if (!sink.write(part)) blocked = true;
+      } else {
+        pending.push(part);
+        if (committingParts.has(part.type)) open();
+      }
+    }
+    return undefined;
+  };
+  const open = (): void => {
+    opened = true;
+    sink.open(route);
+    for (const held of pending) if (!sink.write(held)) blocked = true;
+    pending.length = 0;
+  };
+
+  return new Promise<StreamOutcome>((resolve, reject) => {
+    const fail = (error: Error, upstreamStillOpen: boolean): void => {
+      done = true;
+      if (upstreamStillOpen) answer.abort();
+      if (!(error instanceof GatewayError) || !opened) {
+        reject(error);
+        return;
+      }
+      options.record(error.code);
+      sink.end(error);
+      resolve({ route, usage, failedAfterOpen: error });
+    };
+
+    answer.receive({
+      data(chunk) {
+        if (done) return false;
+        try {
+          for (const event of parser.push(chunk)) {
+            const error = deliver(decoder.push(event));
+            if (error !== undefined) {
+              fail(error, true);
+              return false;
+            }
+          }
+        } catch (error) {
+          fail(normalizeError(error), true);
+          return false;
+        }
+        if (!blocked) return true;
+        blocked = false;
+        void sink.drain().then(() => {
+          if (!done) answer.resume();
+        });
+        return false;
+      },
+      end() {
+        if (done) return;
+        try {
+          for (const event of parser.end()) {
+            const error = deliver(decoder.push(event));
+            if (error !== undefined) return fail(error, false);
+          }
+          const error = deliver(decoder.end());
+          if (error !== undefined) return fail(error, false);
+          // A clean stream without content (only a finish, say) still reaches the client.
+          if (!opened) open();
+        } catch (error) {
+          return fail(normalizeError(error), false);
+        }
+        done = true;
+        options.record(undefined);
+        sink.end();
+        resolve({ route, usage, failedAfterOpen: undefined });
+      },
+      error(error) {
+        if (done) return;
+        fail(classifyTransportError(error, route.candidate.provider.id, options.cancellation), false);
+      },
+    });
+  });
+}
