@@ -42,8 +42,10 @@ export interface Route {
 export interface ChatStreamSink {
   /** The first part is ready and the route is final: send status and headers. Called at most once. */
   open(route: Route): void;
-  /** Writes one part; returns false when the client's socket buffer is full. */
-  write(part: StreamPart): boolean;
+  /** Encodes one part; it is sent at the next `flush`, so one upstream chunk makes one socket write. */
+  write(part: StreamPart): void;
+  /** Sends what `write` encoded; returns false when the client's socket buffer is full. */
+  flush(): boolean;
   /** Resolves when the client's socket can take more (or has gone away). */
   drain(): Promise<void>;
   /** Ends the client's stream, with an in-stream error when the upstream failed after `open`. */

@@ -39,7 +39,6 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
   const decoder = codec.createStreamDecoder();
   const pending: StreamPart[] = [];
   let opened = false;
-  let blocked = false;
   let done = false;
   let usage: Usage | undefined;
 
@@ -49,7 +48,7 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
       if (part.type === "error") return part.error;
       if (part.type === "usage") usage = part.usage;
       if (opened) {
-        if (!sink.write(part)) blocked = true;
+        sink.write(part);
       } else {
         pending.push(part);
         if (committingParts.has(part.type)) open();
@@ -60,7 +59,7 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
   const open = (): void => {
     opened = true;
     sink.open(route);
-    for (const held of pending) if (!sink.write(held)) blocked = true;
+    for (const held of pending) sink.write(held);
     pending.length = 0;
   };
 
@@ -92,8 +91,7 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
           fail(normalizeError(error), true);
           return false;
         }
-        if (!blocked) return true;
-        blocked = false;
+        if (!opened || sink.flush()) return true;
         void sink.drain().then(() => {
           if (!done) answer.resume();
         });

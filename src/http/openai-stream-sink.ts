@@ -11,6 +11,8 @@ export class OpenAISseSink implements ChatStreamSink {
   readonly #attempts: readonly AttemptRecord[];
   readonly #headers: string[];
   readonly #encoder: ReturnType<typeof createChunkEncoder>;
+  /** Encoded events not yet written: one socket write per upstream chunk, not per event. */
+  #pending = "";
 
   constructor(
     response: ServerResponse,
@@ -30,9 +32,15 @@ export class OpenAISseSink implements ChatStreamSink {
     this.#response.writeHead(200, headers);
   }
 
-  write(part: StreamPart): boolean {
-    const text = this.#encoder.encode(part);
-    return text === "" ? true : this.#response.write(text);
+  write(part: StreamPart): void {
+    this.#pending += this.#encoder.encode(part);
+  }
+
+  flush(): boolean {
+    if (this.#pending === "") return true;
+    const text = this.#pending;
+    this.#pending = "";
+    return this.#response.write(text);
   }
 
   drain(): Promise<void> {
@@ -51,7 +59,9 @@ export class OpenAISseSink implements ChatStreamSink {
 
   end(error?: GatewayError): void {
     if (this.#response.destroyed) return;
-    if (error === undefined) this.#response.end(this.#encoder.end());
-    else this.#response.end(this.#encoder.encode({ type: "error", error }));
+    const rest = this.#pending;
+    this.#pending = "";
+    if (error === undefined) this.#response.end(rest + this.#encoder.end());
+    else this.#response.end(rest + this.#encoder.encode({ type: "error", error }));
   }
 }
