@@ -4,14 +4,14 @@
 // upstream, writes bench/results/raw/<stamp>/ and, for a full run of every target, bench/RESULTS.md and
 // bench/results/latest.json. See bench/README.md.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { machineInfo } from "./lib/machine.mjs";
-import { loadgen, sanity, wrk } from "./lib/measure.mjs";
+import { loadgen, quietWaitedSeconds, sanity, setQuietBudget, wrk } from "./lib/measure.mjs";
 import { cpuSeconds, memMB, sleep, stopAllSync } from "./lib/proc.mjs";
 import { render } from "./lib/report.mjs";
 import { summarize, median } from "./lib/summary.mjs";
-import { ALL_TARGETS, DESCRIPTIONS, LOAD_CPU, startTarget } from "./lib/targets.mjs";
+import { ALL_TARGETS, DESCRIPTIONS, LOAD_CPU, startTarget, useSwitchyardBuild } from "./lib/targets.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,7 +50,13 @@ const P = flags.quick
       soakTotal: 300,
       soakEvery: 5,
     };
-Object.assign(P, { conns: 64, rates: [500, 1000, 2000], streamRate: 200, soakRate: 1000 });
+Object.assign(P, {
+  quietBudget: flags.quick ? 30 : 300,
+  conns: 64,
+  rates: [500, 1000, 2000],
+  streamRate: 200,
+  soakRate: 1000,
+});
 if (flags.reps) P.reps = Number(flags.reps);
 if (flags["soak-early"]) P.soakEarly = Number(flags["soak-early"]);
 if (flags["soak-total"]) P.soakTotal = Number(flags["soak-total"]);
@@ -75,6 +81,11 @@ if (targets.includes("switchyard") && !existsSync("dist/src/cli/main.js")) {
 const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
 const raw = `bench/results/raw/${stamp}${flags.quick ? "-quick" : ""}`;
 mkdirSync(`${raw}/logs`, { recursive: true });
+if (targets.includes("switchyard")) {
+  // src/ may be rebuilt by others while the bench runs: measure a copy of today's build throughout.
+  cpSync("dist", `${raw}/dist`, { recursive: true });
+  useSwitchyardBuild(`${raw}/dist`);
+}
 const t0 = Date.now();
 const log = (msg) => {
   const line = `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}`;
@@ -100,6 +111,7 @@ const pickLoad = (r) => ({
   cpu_us_per_req: r.cpu_us_per_req,
   bad: r.errors + r.non2xx + r.unfinished,
   achieved_rps: r.achieved_rps,
+  cpu0_foreign_util: r.cpu0_foreign_util,
 });
 const medianOf = (runs) =>
   Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
@@ -241,6 +253,7 @@ function slope(xs, ys) {
   return den ? num / den : 0;
 }
 
+setQuietBudget(P.quietBudget);
 const results = { date: new Date().toISOString(), mode: flags.quick ? "quick" : "full", params: P };
 results.machine = machineInfo();
 log(`bench ${results.mode}: targets ${targets.join(", ")}${soak ? " + soak" : ""}; raw output in ${raw}`);
@@ -252,6 +265,7 @@ if (soak && results.targets.switchyard?.status === "ok") {
   results.soak.elapsed_s = Math.round((Date.now() - s) / 1000);
 }
 results.summary = summarize(results);
+results.quiet_waited_s = quietWaitedSeconds();
 results.elapsed_s = Math.round((Date.now() - t0) / 1000);
 
 const json = JSON.stringify(results, null, 2) + "\n";

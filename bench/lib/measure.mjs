@@ -1,8 +1,22 @@
 // One measurement = one wrk run (closed loop, max throughput) or one loadgen run (open loop, fixed rate),
 // with the CPU time the server under test spent during it.
 import { request } from "undici";
-import { cpuBusySeconds, cpuSeconds, run } from "./proc.mjs";
+import { cpuBusySeconds, cpuSeconds, machineBusy, run } from "./proc.mjs";
 import { BENCH_KEY, LOAD_CPU, SERVER_CPU } from "./targets.mjs";
+
+// The machine is shared: before each measurement, wait (within a budget for the whole run) until the other
+// processes leave it mostly idle. What they still take from the server's core is recorded per run.
+const quiet = { budgetMs: 0, waitedMs: 0, threshold: 0.15 };
+export const setQuietBudget = (seconds) => (quiet.budgetMs = seconds * 1000);
+export const quietWaitedSeconds = () => Math.round(quiet.waitedMs / 1000);
+async function waitQuiet() {
+  for (;;) {
+    const start = performance.now();
+    const busy = await machineBusy(500);
+    if (busy <= quiet.threshold || quiet.waitedMs >= quiet.budgetMs) return +busy.toFixed(3);
+    quiet.waitedMs += performance.now() - start;
+  }
+}
 
 const headerArgs = (headers) => Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
 
@@ -27,6 +41,7 @@ function cpuDuring(t) {
 
 /** wrk -c conns for `seconds`; returns requests/s, errors, and server CPU µs per request. */
 export async function wrk(t, { seconds, conns = 64, stream = false }) {
+  const machine_busy_before = await waitQuiet();
   const cpu = cpuDuring(t);
   const args = ["-c", String(LOAD_CPU), "wrk", "-t1", `-c${conns}`, `-d${seconds}s`, "--timeout", "10s"];
   args.push("-s", "bench/post.lua", ...headerArgs(t.headers), t.url);
@@ -46,6 +61,7 @@ export async function wrk(t, { seconds, conns = 64, stream = false }) {
     server_cpu_util: +(used.server / (w.duration_us / 1e6)).toFixed(3),
     upstream_cpu_util: +(used.upstream / (w.duration_us / 1e6)).toFixed(3),
     cpu0_foreign_util: used.foreign_util,
+    machine_busy_before,
     wrk_p50_ms: w.lat_p50_ms,
     wrk_p99_ms: w.lat_p99_ms,
   };
@@ -53,6 +69,7 @@ export async function wrk(t, { seconds, conns = 64, stream = false }) {
 
 /** bench/loadgen.mjs at a fixed rate; returns its JSON plus server CPU µs per request. */
 export async function loadgen(t, { rate, seconds, warmup, stream = false }) {
+  const machine_busy_before = await waitQuiet();
   const cpu = cpuDuring(t);
   const args = ["-c", String(LOAD_CPU), "node", "bench/loadgen.mjs", "--url", t.url, "--key", BENCH_KEY];
   args.push("--rate", String(rate), "--duration", String(seconds), "--warmup", String(warmup));
@@ -61,6 +78,7 @@ export async function loadgen(t, { rate, seconds, warmup, stream = false }) {
   const used = cpu();
   out.cpu_us_per_req = out.sent ? +((used.server * 1e6) / out.sent).toFixed(1) : null;
   out.cpu0_foreign_util = used.foreign_util;
+  out.machine_busy_before = machine_busy_before;
   return out;
 }
 

@@ -90,6 +90,22 @@ export function cpuBusySeconds(cpu) {
   return (user + nice + system + irq + softirq + steal) / CLK_TCK;
 }
 
+/** How busy the whole machine is (0..1, all CPUs) over `ms` milliseconds. */
+export async function machineBusy(ms) {
+  const sample = () => {
+    const f = readFileSync("/proc/stat", "utf8")
+      .match(/^cpu (.*)$/m)[1]
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return { busy: f[0] + f[1] + f[2] + f[5] + f[6] + f[7], all: f.slice(0, 8).reduce((a, b) => a + b) };
+  };
+  const a = sample();
+  await sleep(ms);
+  const b = sample();
+  return b.all > a.all ? (b.busy - a.busy) / (b.all - a.all) : 0;
+}
+
 /** A kB field of /proc/PID/status (VmRSS, VmHWM), in MB. */
 export function memMB(pid, field) {
   const m = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));

@@ -5,6 +5,7 @@ const n0 = (x) => (x === null || x === undefined ? "–" : Math.round(x).toLocal
 const ms = (x) => (x === null || x === undefined ? "–" : x.toFixed(3));
 const plus = (x) => (x === null || x === undefined ? "–" : (x >= 0 ? "+" : "") + x.toFixed(2));
 const ratio = (x) => (x === null || x === undefined ? "–" : `${x.toFixed(2)}×`);
+const DISTURBED = 0.3; // CPU 0 busier than this with other work during a fixed-rate run: flagged ⚠
 const spread0 = (xs) => `${n0(Math.min(...xs))}–${n0(Math.max(...xs))}`;
 const row = (cells) => `| ${cells.join(" | ")} |`;
 
@@ -101,7 +102,11 @@ export function render(results, previous) {
     "",
     "¹ CPU 0 busy with anything but the server under test (loopback softirq, other processes), median.",
   );
-  L.push("", "Latency at fixed rates, ms: p50 / p99 (added over direct in brackets):", "");
+  L.push(
+    "",
+    "Latency at fixed rates, ms: p50 / p99 (added over direct in brackets; ⚠ = CPU 0 was > 30 % busy with other work):",
+    "",
+  );
   L.push(row(["target", ...P.rates.map((r) => `${r.toLocaleString("en-US")} req/s`), "CPU µs/req @1,000"]));
   L.push(`|---|${P.rates.map(() => "---:|").join("")}---:|`);
   for (const name of names) {
@@ -111,7 +116,10 @@ export function render(results, previous) {
       const m = lat[rate].median;
       const a = S.added[name]?.[rate];
       const extra = name === "direct" ? "" : ` (${plus(a?.p50)} / ${plus(a?.p99)})`;
-      const bad = (m.bad ? ` **${m.bad} bad**` : "") + (m.achieved_rps < 0.95 * rate ? " *(saturated)*" : "");
+      const bad =
+        (m.bad ? ` **${m.bad} bad**` : "") +
+        (m.achieved_rps < 0.95 * rate ? " *(saturated)*" : "") +
+        (m.cpu0_foreign_util > DISTURBED ? " ⚠" : "");
       return `${ms(m.p50)} / ${ms(m.p99)}${extra}${bad}`;
     });
     L.push(row([name, ...cells, n0(lat[1000]?.median.cpu_us_per_req)]));
@@ -141,7 +149,13 @@ export function render(results, previous) {
     const a = S.ttfb_added[name];
     const addedCell = name === "direct" ? "—" : `${plus(a?.p50)} / ${plus(a?.p99)}`;
     L.push(
-      row([name, n0(st.ok_rps), n0(st.cpu_us_per_req), `${ms(tt.ttfb_p50)} / ${ms(tt.ttfb_p99)}`, addedCell]),
+      row([
+        name,
+        n0(st.ok_rps),
+        n0(st.cpu_us_per_req),
+        `${ms(tt.ttfb_p50)} / ${ms(tt.ttfb_p99)}${tt.cpu0_foreign_util > DISTURBED ? " ⚠" : ""}`,
+        addedCell,
+      ]),
     );
   }
   L.push("", "## Targets (issue 5), switchyard in this run", "");
@@ -177,10 +191,18 @@ export function render(results, previous) {
     if (t.status !== "ok") anomalies.push(`${name}: ${t.status}: ${t.error}`);
     if (bad || lb)
       anomalies.push(`${name}: ${bad} bad responses under wrk, ${lb} under the fixed-rate generator`);
+    const fixed = [...Object.values(t.latency ?? {}).flatMap((l) => l.runs), ...(t.ttfb?.runs ?? [])];
+    const disturbed = fixed.filter((x) => x.cpu0_foreign_util > DISTURBED).length;
+    if (disturbed)
+      anomalies.push(
+        `${name}: ${disturbed} of ${fixed.length} fixed-rate runs disturbed (⚠: CPU 0 > 30 % busy with other work)`,
+      );
     if (t.stream_failure) anomalies.push(`${name}: streaming fails with HTTP ${t.stream_failure.status}`);
     if (t.server_log?.lines)
       anomalies.push(`${name}: ${t.server_log.lines} log lines, first: \`${t.server_log.head[0]}\``);
   }
+  if (results.quiet_waited_s)
+    anomalies.push(`the harness waited ${results.quiet_waited_s} s in all for the shared machine to quieten`);
   L.push(...(anomalies.length ? anomalies.map((a) => `- ${a.replace(/\n/g, " ")}`) : ["- none"]));
   L.push("", "## Time taken", "");
   for (const [name, t] of Object.entries(T))

@@ -18,6 +18,8 @@ export const DESCRIPTIONS = {
     "the same Portkey build with global fetch wrapped (bench/portkey-shim.mjs) so its streaming works; streaming only",
 };
 const PATH = "/v1/chat/completions";
+let dist = "dist"; // run.mjs points this at a snapshot of the build, so one run measures one build
+export const useSwitchyardBuild = (dir) => (dist = dir);
 const portkeyEntry = () =>
   createRequire(import.meta.url).resolve("@portkey-ai/gateway/build/start-server.js");
 
@@ -45,7 +47,7 @@ export async function startTarget(name, logDir, extraNodeArgs = []) {
     if (name === "floor") t.server = node(["bench/floor.mjs", String(port), origin]);
     else if (name === "switchyard") {
       const config = "bench/switchyard.bench.yaml";
-      t.server = node(["dist/src/cli/main.js", "serve", "--config", config, "--port", String(port)], {
+      t.server = node([`${dist}/src/cli/main.js`, "serve", "--config", config, "--port", String(port)], {
         BENCH_UPSTREAM: origin,
       });
       ready = `http://127.0.0.1:${port}/healthz`;
