@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { ChatCodec, EmbeddingsCodec, Warning } from "../codecs/codec.js";
+import type { ChatCodec, EmbeddingsCodec, EncodeTarget, Warning } from "../codecs/codec.js";
 import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
 import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
@@ -92,19 +92,9 @@ export class Executor {
   ): Promise<{ result: ChatResult; route: Route }> {
     return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = codec.encodeChatRequest(request, {
-        nativeModel: candidate.offering.nativeModel,
-        unsupportedFields: candidate.provider.unsupportedParameters,
-      });
-      const answer = await this.#send(
-        exchangeBuffered,
-        transport,
-        { operation: "chat", stream: false, candidate, body: encoded.body },
-        cancellation,
-      );
-      if (answer.statusCode >= 300)
-        throw upstreamError(codec, answer, answer.body.toString("utf8"), candidate);
-      const result = codec.decodeChatResponse(parseJson(answer, candidate));
+      const encoded = codec.encodeChatRequest(request, encodeTarget(candidate));
+      const answer = await this.#sendForJson(codec, transport, "chat", candidate, encoded.body, cancellation);
+      const result = codec.decodeChatResponse(answer.json);
       record(answer.statusCode, undefined);
       return { result, route: { candidate, warnings: encoded.warnings } };
     });
@@ -119,10 +109,7 @@ export class Executor {
   ): Promise<StreamOutcome> {
     return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = codec.encodeChatRequest(request, {
-        nativeModel: candidate.offering.nativeModel,
-        unsupportedFields: candidate.provider.unsupportedParameters,
-      });
+      const encoded = codec.encodeChatRequest(request, encodeTarget(candidate));
       const answer = await this.#send(
         exchangeStreaming,
         transport,
@@ -152,19 +139,16 @@ export class Executor {
       const dialect = candidate.offering.dialect;
       const codec = this.#deps.embeddingsCodecs.get(dialect);
       if (codec === undefined) throw missingCodec(dialect);
-      const encoded = codec.encodeEmbeddingsRequest(request, {
-        nativeModel: candidate.offering.nativeModel,
-        unsupportedFields: candidate.provider.unsupportedParameters,
-      });
-      const answer = await this.#send(
-        exchangeBuffered,
+      const encoded = codec.encodeEmbeddingsRequest(request, encodeTarget(candidate));
+      const answer = await this.#sendForJson(
+        codec,
         transport,
-        { operation: "embeddings", stream: false, candidate, body: encoded.body },
+        "embeddings",
+        candidate,
+        encoded.body,
         cancellation,
       );
-      if (answer.statusCode >= 300)
-        throw upstreamError(codec, answer, answer.body.toString("utf8"), candidate);
-      const result = codec.decodeEmbeddingsResponse(parseJson(answer, candidate));
+      const result = codec.decodeEmbeddingsResponse(answer.json);
       record(answer.statusCode, undefined);
       return { result, route: { candidate, warnings: encoded.warnings } };
     });
@@ -238,6 +222,25 @@ export class Executor {
     return { transport, codec };
   }
 
+  /** A non-streaming call: the upstream's JSON body, or its error answer thrown as a GatewayError. */
+  async #sendForJson(
+    codec: Pick<EmbeddingsCodec, "decodeError">,
+    transport: Transport,
+    operation: Operation,
+    candidate: Candidate,
+    body: Record<string, unknown>,
+    cancellation: Cancellation,
+  ): Promise<{ statusCode: number; json: unknown }> {
+    const answer = await this.#send(
+      exchangeBuffered,
+      transport,
+      { operation, stream: false, candidate, body },
+      cancellation,
+    );
+    if (answer.statusCode >= 300) throw upstreamError(codec, answer, answer.body.toString("utf8"), candidate);
+    return { statusCode: answer.statusCode, json: parseJson(answer, candidate) };
+  }
+
   /**
    * Prepares the call on the transport and exchanges it upstream, turning what undici throws into a
    * GatewayError. Written without `await` for static logins: each await is a microtask per request.
@@ -272,6 +275,13 @@ export class Executor {
     });
     return prepared instanceof Promise ? prepared.then(dispatch) : dispatch(prepared);
   }
+}
+
+function encodeTarget(candidate: Candidate): EncodeTarget {
+  return {
+    nativeModel: candidate.offering.nativeModel,
+    unsupportedFields: candidate.provider.unsupportedParameters,
+  };
 }
 
 function upstreamError(

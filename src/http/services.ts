@@ -7,7 +7,7 @@ import { Executor } from "../engine/executor.js";
 import { UpstreamPools } from "../engine/upstream-pools.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { keyAllowsModel, KeyRing } from "../governance/keys.js";
-import { ConfigOrderPlanner } from "../routing/plan.js";
+import { ConfigOrderPlanner, type Plan } from "../routing/plan.js";
 import { createTransport, type Transport } from "../transports/index.js";
 
 /** Everything a route needs, built once from the frozen configuration. */
@@ -70,6 +70,13 @@ export function resolveModel(
     });
   }
   return found;
+}
+
+/** The plan for a catalog model (the planner knows every model the catalog has). */
+export function planFor(services: GatewayServices, model: string, capabilities: readonly Capability[]): Plan {
+  const plan = services.planner.plan({ model, capabilities });
+  if (plan === undefined) throw new Error(`no plan for catalog model ${model}`);
+  return plan;
 }
 
 /** Rejects a request that needs a capability the model lacks, naming the field that needs it. */

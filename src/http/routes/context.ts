@@ -7,7 +7,7 @@ export interface RequestContext {
   /** Cancelled when the client goes away before the response is complete. */
   readonly cancellation: Cancellation;
   /** The attempts made so far, for the `x-switchyard-attempts` header on errors too. */
-  attempts: readonly AttemptRecord[];
+  readonly attempts: AttemptRecord[];
   /** Response headers as a flat `[name, value, …]` list, starting with `x-request-id`. */
   readonly headers: string[];
 }

@@ -1,14 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Capability } from "../../config/types.js";
 import type { ChatRequest } from "../../core/chat-request.js";
-import type { AttemptRecord } from "../../engine/executor.js";
 import { encodeChatResponse } from "../../ingress/openai/encode-chat-response.js";
 import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
 import { readJsonBody } from "../body.js";
 import { OpenAISseSink } from "../openai-stream-sink.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
-import { requireCapability, resolveModel, type GatewayServices } from "../services.js";
+import { planFor, requireCapability, resolveModel, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
 /** `POST /v1/chat/completions` */
@@ -23,14 +22,13 @@ export async function openaiChatCompletions(
   const model = resolveModel(services, key, chat.model, "chat");
   const needs = requiredCapabilities(chat);
   for (const [capability, param] of needs) requireCapability(model, capability, param);
-  const plan = services.planner.plan({
-    model: chat.model,
-    capabilities: needs.map(([capability]) => capability),
-  });
-  if (plan === undefined) throw new Error(`no plan for catalog model ${chat.model}`);
+  const plan = planFor(
+    services,
+    chat.model,
+    needs.map(([capability]) => capability),
+  );
 
-  const attempts: AttemptRecord[] = [];
-  context.attempts = attempts;
+  const attempts = context.attempts;
   const identity = { id: `chatcmpl-${context.requestId}`, model: chat.model, created: services.nowSeconds() };
   if (!chat.stream) {
     const { result, route } = await services.executor.chat(chat, plan, context.cancellation, attempts);

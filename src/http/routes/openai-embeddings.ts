@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AttemptRecord } from "../../engine/executor.js";
 import { encodeEmbeddingsResponse } from "../../ingress/openai/encode-embeddings-response.js";
 import { parseEmbeddingsRequest } from "../../ingress/openai/parse-embeddings-request.js";
 import { readJsonBody } from "../body.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
-import { resolveModel, type GatewayServices } from "../services.js";
+import { planFor, resolveModel, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
 /** `POST /v1/embeddings` */
@@ -20,10 +19,8 @@ export async function openaiEmbeddings(
     await readJsonBody(request, services.config.server.bodyLimitBytes),
   );
   resolveModel(services, key, embeddings.model, "embeddings");
-  const plan = services.planner.plan({ model: embeddings.model, capabilities: ["embeddings"] });
-  if (plan === undefined) throw new Error(`no plan for catalog model ${embeddings.model}`);
-  const attempts: AttemptRecord[] = [];
-  context.attempts = attempts;
+  const plan = planFor(services, embeddings.model, ["embeddings"]);
+  const attempts = context.attempts;
   const { result, route } = await services.executor.embeddings(
     embeddings,
     plan,
