@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { ChatCodec, EmbeddingsCodec, EncodeTarget, Warning } from "../codecs/codec.js";
+import type { ChatCodec, EmbeddingsCodec, EncodedRequest, EncodeTarget, Warning } from "../codecs/codec.js";
 import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
 import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
@@ -61,6 +61,8 @@ export interface ExecutorDeps {
   readonly idleTimeoutMs: number;
   /** Monotonic milliseconds; injected for tests. */
   readonly now?: () => number;
+  /** Told the first time each provider drops or changes each parameter (later times only go in headers). */
+  readonly onFirstWarning?: (provider: string, warning: Warning) => void;
 }
 
 export interface StreamOutcome {
@@ -78,6 +80,7 @@ export interface StreamOutcome {
 export class Executor {
   readonly #deps: ExecutorDeps;
   readonly #now: () => number;
+  readonly #warned = new Set<string>();
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
@@ -92,7 +95,7 @@ export class Executor {
   ): Promise<{ result: ChatResult; route: Route }> {
     return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = codec.encodeChatRequest(request, encodeTarget(candidate));
+      const encoded = this.#noted(candidate, codec.encodeChatRequest(request, encodeTarget(candidate)));
       const answer = await this.#sendForJson(codec, transport, "chat", candidate, encoded.body, cancellation);
       const result = codec.decodeChatResponse(answer.json);
       record(answer.statusCode, undefined);
@@ -109,7 +112,7 @@ export class Executor {
   ): Promise<StreamOutcome> {
     return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = codec.encodeChatRequest(request, encodeTarget(candidate));
+      const encoded = this.#noted(candidate, codec.encodeChatRequest(request, encodeTarget(candidate)));
       const answer = await this.#send(
         exchangeStreaming,
         transport,
@@ -139,7 +142,7 @@ export class Executor {
       const dialect = candidate.offering.dialect;
       const codec = this.#deps.embeddingsCodecs.get(dialect);
       if (codec === undefined) throw missingCodec(dialect);
-      const encoded = codec.encodeEmbeddingsRequest(request, encodeTarget(candidate));
+      const encoded = this.#noted(candidate, codec.encodeEmbeddingsRequest(request, encodeTarget(candidate)));
       const answer = await this.#sendForJson(
         codec,
         transport,
@@ -220,6 +223,19 @@ export class Executor {
     const codec = this.#deps.chatCodecs.get(candidate.offering.dialect);
     if (codec === undefined) throw missingCodec(candidate.offering.dialect);
     return { transport, codec };
+  }
+
+  /** Reports each provider × parameter warning once, so logs say it without repeating it per request. */
+  #noted(candidate: Candidate, encoded: EncodedRequest): EncodedRequest {
+    const report = this.#deps.onFirstWarning;
+    if (encoded.warnings.length === 0 || report === undefined) return encoded;
+    for (const warning of encoded.warnings) {
+      const key = `${candidate.provider.id}\u0000${warning.param}`;
+      if (this.#warned.has(key)) continue;
+      this.#warned.add(key);
+      report(candidate.provider.id, warning);
+    }
+    return encoded;
   }
 
   /** A non-streaming call: the upstream's JSON body, or its error answer thrown as a GatewayError. */

@@ -76,3 +76,9 @@ function isJson(contentType: string): boolean {
 function tooLarge(limit: number): GatewayError {
   return new GatewayError("body_too_large", `The request body exceeds the limit of ${limit} bytes.`);
 }
+
+/** Sets the body's `model` to the one a URL named, when it did (Azure deployment routes). */
+export function withModel(body: unknown, model: string | undefined): unknown {
+  if (model === undefined || body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  return { ...body, model };
+}

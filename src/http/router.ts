@@ -3,6 +3,7 @@ import { Cancellation } from "../engine/cancellation.js";
 import { ClientAbortedError } from "../engine/upstream-failure.js";
 import { GatewayError, normalizeError } from "../errors/gateway-error.js";
 import { sendJson, sendOpenAIError } from "./respond.js";
+import { matchAzurePath } from "./azure-paths.js";
 import type { RequestContext } from "./routes/context.js";
 import { openaiListModels, openaiRetrieveModel } from "./routes/models.js";
 import { openaiChatCompletions } from "./routes/openai-chat.js";
@@ -70,11 +71,24 @@ async function route(
 
   if (method === "POST" && path === "/v1/chat/completions") {
     if (!state.accepting) throw shuttingDown();
-    return openaiChatCompletions(services, request, response, context);
+    return openaiChatCompletions(services, request, response, context, undefined);
   }
   if (method === "POST" && path === "/v1/embeddings") {
     if (!state.accepting) throw shuttingDown();
-    return openaiEmbeddings(services, request, response, context);
+    return openaiEmbeddings(services, request, response, context, undefined);
+  }
+  if (path.startsWith("/openai/")) {
+    // Azure OpenAI's URL shapes, so an Azure client can point its endpoint at the gateway.
+    const azure = matchAzurePath(path);
+    if (azure !== undefined && method === "POST") {
+      if (!state.accepting) throw shuttingDown();
+      return azure.operation === "chat"
+        ? openaiChatCompletions(services, request, response, context, azure.deployment)
+        : openaiEmbeddings(services, request, response, context, azure.deployment);
+    }
+    if (method === "GET" && path === "/openai/v1/models") {
+      return openaiListModels(services, request, response, context);
+    }
   }
   if (method === "GET" && path === "/v1/models")
     return openaiListModels(services, request, response, context);

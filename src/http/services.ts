@@ -36,6 +36,11 @@ export function createServices(config: GatewayConfig, logger: Logger): GatewaySe
     embeddingsCodecs,
     firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
     idleTimeoutMs: config.upstream.idleTimeoutMs,
+    onFirstWarning: (provider, warning) =>
+      logger.warn(
+        { provider, warning },
+        "a provider cannot take a request parameter (sent in x-switchyard-warnings)",
+      ),
   });
   // Request ids: a random per-process prefix and a counter, unique without a syscall per request.
   const prefix = Math.random().toString(36).slice(2, 10);

@@ -3,7 +3,7 @@ import type { Capability } from "../../config/types.js";
 import type { ChatRequest } from "../../core/chat-request.js";
 import { encodeChatResponse } from "../../ingress/openai/encode-chat-response.js";
 import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
-import { readJsonBody } from "../body.js";
+import { readJsonBody, withModel } from "../body.js";
 import { OpenAISseSink } from "../openai-stream-sink.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
@@ -16,9 +16,13 @@ export async function openaiChatCompletions(
   request: IncomingMessage,
   response: ServerResponse,
   context: RequestContext,
+  /** The model named by the URL (an Azure deployment path), which wins over the body's. */
+  modelFromPath: string | undefined,
 ): Promise<void> {
   const key = services.keys.authenticate(request.headers);
-  const chat = parseChatRequest(await readJsonBody(request, services.config.server.bodyLimitBytes));
+  const chat = parseChatRequest(
+    withModel(await readJsonBody(request, services.config.server.bodyLimitBytes), modelFromPath),
+  );
   const model = resolveModel(services, key, chat.model, "chat");
   const needs = requiredCapabilities(chat);
   for (const [capability, param] of needs) requireCapability(model, capability, param);

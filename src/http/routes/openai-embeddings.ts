@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { encodeEmbeddingsResponse } from "../../ingress/openai/encode-embeddings-response.js";
 import { parseEmbeddingsRequest } from "../../ingress/openai/parse-embeddings-request.js";
-import { readJsonBody } from "../body.js";
+import { readJsonBody, withModel } from "../body.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
 import { planFor, resolveModel, type GatewayServices } from "../services.js";
@@ -13,10 +13,12 @@ export async function openaiEmbeddings(
   request: IncomingMessage,
   response: ServerResponse,
   context: RequestContext,
+  /** The model named by the URL (an Azure deployment path), which wins over the body's. */
+  modelFromPath: string | undefined,
 ): Promise<void> {
   const key = services.keys.authenticate(request.headers);
   const embeddings = parseEmbeddingsRequest(
-    await readJsonBody(request, services.config.server.bodyLimitBytes),
+    withModel(await readJsonBody(request, services.config.server.bodyLimitBytes), modelFromPath),
   );
   resolveModel(services, key, embeddings.model, "embeddings");
   const plan = planFor(services, embeddings.model, ["embeddings"]);
