@@ -4,8 +4,8 @@ import type { StreamPart } from "../../core/stream-part.js";
 import type { Usage } from "../../core/usage.js";
 import { openaiChatCodec } from "./index.js";
 
-/** The shared recorded responses; facts asserted here are the ones /work/shared/fixtures/INDEX.md lists. */
-const fixtures = new URL("../../../../shared/fixtures/", import.meta.url);
+/** The shared recorded responses; facts asserted here are the ones test/fixtures/providers/INDEX.md lists. */
+const fixtures = new URL("../../../test/fixtures/providers/", import.meta.url);
 
 function read(name: string): string {
   return readFileSync(new URL(name, fixtures), "utf8");

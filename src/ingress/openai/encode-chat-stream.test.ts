@@ -10,7 +10,7 @@ import { createChunkEncoder } from "./encode-chat-stream.js";
 const context = { id: "chatcmpl-gw", model: "catalog-model", created: 100, includeUsage: true };
 
 function decodeFixture(name: string): StreamPart[] {
-  const text = readFileSync(new URL(`../../../../shared/fixtures/${name}`, import.meta.url), "utf8");
+  const text = readFileSync(new URL(`../../../test/fixtures/providers/${name}`, import.meta.url), "utf8");
   const decoder = openaiChatCodec.createStreamDecoder();
   const lines = [...text.split("\n").filter((line) => line !== ""), "[DONE]"];
   return [...lines.flatMap((data) => decoder.push({ data })), ...decoder.end()];
