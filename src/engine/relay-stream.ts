@@ -61,6 +61,8 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
     sink.open(route);
     for (const held of pending) sink.write(held);
     pending.length = 0;
+    // The first content goes out at once, not after the rest of its upstream chunk: time to first byte.
+    sink.flush();
   };
 
   return new Promise<StreamOutcome>((resolve, reject) => {
