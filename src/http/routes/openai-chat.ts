@@ -21,7 +21,10 @@ export async function openaiChatCompletions(
 ): Promise<void> {
   const key = services.keys.authenticate(request.headers);
   const chat = parseChatRequest(
-    withModel(await readJsonBody(request, services.config.server.bodyLimitBytes), modelFromPath),
+    withModel(
+      await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
+      modelFromPath,
+    ),
   );
   const model = resolveModel(services, key, chat.model, "chat");
   const needs = requiredCapabilities(chat);

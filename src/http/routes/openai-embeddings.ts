@@ -18,7 +18,10 @@ export async function openaiEmbeddings(
 ): Promise<void> {
   const key = services.keys.authenticate(request.headers);
   const embeddings = parseEmbeddingsRequest(
-    withModel(await readJsonBody(request, services.config.server.bodyLimitBytes), modelFromPath),
+    withModel(
+      await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
+      modelFromPath,
+    ),
   );
   resolveModel(services, key, embeddings.model, "embeddings");
   const plan = planFor(services, embeddings.model, ["embeddings"]);
