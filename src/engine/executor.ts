@@ -87,7 +87,7 @@ export class Executor {
     this.#now = deps.now ?? performance.now.bind(performance);
   }
 
-  async chat(
+  chat(
     request: ChatRequest,
     plan: Plan,
     cancellation: Cancellation,
@@ -107,7 +107,7 @@ export class Executor {
     });
   }
 
-  async chatStream(
+  chatStream(
     request: ChatRequest,
     plan: Plan,
     cancellation: Cancellation,
@@ -135,7 +135,7 @@ export class Executor {
     });
   }
 
-  async embeddings(
+  embeddings(
     request: EmbeddingsRequest,
     plan: Plan,
     cancellation: Cancellation,
@@ -257,8 +257,8 @@ export class Executor {
   }
 
   /**
-   * Prepares the call on the transport and exchanges it upstream, turning what undici throws into a
-   * GatewayError. Written without `await` for static logins: each await is a microtask per request.
+   * Prepares the call on the transport and exchanges it upstream; what undici throws is classified where
+   * the attempt is caught (`#walk`). Written without `await`: each await is a microtask per request.
    */
   #send<T>(
     exchange: (dispatcher: Dispatcher, request: ExchangeRequest, cancellation: Cancellation) => Promise<T>,
@@ -278,9 +278,7 @@ export class Executor {
           bodyTimeout: this.#deps.idleTimeoutMs,
         },
         cancellation,
-      ).catch((error: unknown) => {
-        throw classifyTransportError(error, provider.id, cancellation);
-      });
+      );
     const prepared = transport.prepare({
       operation: call.operation,
       dialect: offering.dialect,

@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { util, type Dispatcher } from "undici";
 import type { Cancellation } from "./cancellation.js";
-import { ClientAbortedError } from "./upstream-failure.js";
 
 /**
  * Upstream HTTP on undici's dispatcher API: the body arrives as callbacks, with no Readable or async
@@ -86,7 +85,6 @@ function lazyHeaders(raw: Buffer[]): () => IncomingHttpHeaders {
 /** The legacy handler callbacks: undici's client calls these directly, with no adapter in between. */
 abstract class Handler {
   protected abortUpstream: ((error?: Error) => void) | undefined;
-  protected unsubscribe: (() => void) | undefined;
   protected readonly cancellation: Cancellation;
 
   constructor(cancellation: Cancellation) {
@@ -95,16 +93,11 @@ abstract class Handler {
 
   onConnect(abort: (error?: Error) => void): void {
     this.abortUpstream = abort;
-    if (this.cancellation.aborted) abort(new ClientAbortedError("the client closed the connection"));
-    else
-      this.unsubscribe = this.cancellation.subscribe(() =>
-        abort(new ClientAbortedError("the client closed the connection")),
-      );
+    this.cancellation.attachUpstream(abort);
   }
 
   protected release(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    if (this.abortUpstream !== undefined) this.cancellation.detachUpstream(this.abortUpstream);
   }
 }
 

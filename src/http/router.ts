@@ -41,11 +41,11 @@ export function createRequestHandler(
       attempts: [],
       headers: ["x-request-id", requestId],
     };
-    response.once("close", () => {
+    response.on("close", () => {
       if (!response.writableFinished) cancellation.cancel();
     });
 
-    route(services, state, request, response, context).catch((error: unknown) => {
+    const fail = (error: unknown): void => {
       if (error instanceof ClientAbortedError || response.destroyed) return;
       const failure = normalizeError(error);
       if (failure.code === "internal_error")
@@ -53,17 +53,23 @@ export function createRequestHandler(
       if (context.attempts.length > 0)
         context.headers.push("x-switchyard-attempts", String(context.attempts.length));
       sendOpenAIError(response, failure, context.headers);
-    });
+    };
+    // `route` is not an async function: wrapping the routes' own promises would cost microtasks.
+    try {
+      route(services, state, request, response, context)?.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
   };
 }
 
-async function route(
+function route(
   services: GatewayServices,
   state: RouterState,
   request: IncomingMessage,
   response: ServerResponse,
   context: RequestContext,
-): Promise<void> {
+): Promise<void> | void {
   const url = request.url ?? "/";
   const query = url.indexOf("?");
   const path = query === -1 ? url : url.slice(0, query);
