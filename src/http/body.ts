@@ -77,8 +77,21 @@ function tooLarge(limit: number): GatewayError {
   return new GatewayError("body_too_large", `The request body exceeds the limit of ${limit} bytes.`);
 }
 
-/** Sets the body's `model` to the one a URL named, when it did (Azure deployment routes). */
-export function withModel(body: unknown, model: string | undefined): unknown {
-  if (model === undefined || body === null || typeof body !== "object" || Array.isArray(body)) return body;
-  return { ...body, model };
+/**
+ * The JSON body of a request that names a model, with the model a URL named (Azure deployment routes)
+ * winning over the body's.
+ */
+export function readModelRequest(
+  request: IncomingMessage,
+  limit: number,
+  cancellation: Cancellation,
+  modelFromPath: string | undefined,
+): Promise<unknown> {
+  const body = readJsonBody(request, limit, cancellation);
+  if (modelFromPath === undefined) return body;
+  return body.then((value) =>
+    value === null || typeof value !== "object" || Array.isArray(value)
+      ? value
+      : { ...value, model: modelFromPath },
+  );
 }

@@ -3,7 +3,7 @@ import type { Capability } from "../../config/types.js";
 import type { ChatRequest } from "../../core/chat-request.js";
 import { encodeChatResponse } from "../../ingress/openai/encode-chat-response.js";
 import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
-import { readJsonBody, withModel } from "../body.js";
+import { readModelRequest } from "../body.js";
 import { OpenAISseSink } from "../openai-stream-sink.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
@@ -21,8 +21,10 @@ export async function openaiChatCompletions(
 ): Promise<void> {
   const key = services.keys.authenticate(request.headers);
   const chat = parseChatRequest(
-    withModel(
-      await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
+    await readModelRequest(
+      request,
+      services.config.server.bodyLimitBytes,
+      context.cancellation,
       modelFromPath,
     ),
   );

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { encodeEmbeddingsResponse } from "../../ingress/openai/encode-embeddings-response.js";
 import { parseEmbeddingsRequest } from "../../ingress/openai/parse-embeddings-request.js";
-import { readJsonBody, withModel } from "../body.js";
+import { readModelRequest } from "../body.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
 import { planFor, resolveModel, type GatewayServices } from "../services.js";
@@ -18,8 +18,10 @@ export async function openaiEmbeddings(
 ): Promise<void> {
   const key = services.keys.authenticate(request.headers);
   const embeddings = parseEmbeddingsRequest(
-    withModel(
-      await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
+    await readModelRequest(
+      request,
+      services.config.server.bodyLimitBytes,
+      context.cancellation,
       modelFromPath,
     ),
   );
