@@ -119,12 +119,15 @@ const medianOf = (runs) =>
 async function measure(name) {
   const started = Date.now();
   const res = { name, status: "ok", description: DESCRIPTIONS[name], phases_s: {} };
+  let t;
+  // The peak RSS so far after each phase, so a high peak can be traced to the load that made it.
+  res.rss_peak_after_mb = {};
   const phase = async (key, fn) => {
     const s = Date.now();
     await fn();
     res.phases_s[key] = Math.round((Date.now() - s) / 1000);
+    res.rss_peak_after_mb[key] = memMB(t.server.pid, "VmHWM");
   };
-  let t;
   try {
     t = await startTarget(name, `${raw}/logs`);
   } catch (error) {
