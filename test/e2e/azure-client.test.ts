@@ -1,6 +1,13 @@
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { setFault, startHarness, testKey, type Harness } from "../support/harness.js";
+import {
+  expectServedBy,
+  setFault,
+  startHarness,
+  streamedText,
+  testKey,
+  type Harness,
+} from "../support/harness.js";
 
 /** Azure clients can point their endpoint at the gateway: the official `AzureOpenAI` client, unmodified. */
 let harness: Harness;
@@ -39,8 +46,7 @@ describe("the AzureOpenAI client against the gateway", () => {
       messages: [{ role: "user", content: "Hi" }],
       stream: true,
     });
-    let text = "";
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    const text = await streamedText(stream);
     expect(text).toBe(data.choices[0]?.message.content);
   });
 
@@ -77,7 +83,6 @@ describe("timeouts", () => {
       .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] })
       .withResponse();
     expect(data.choices[0]?.message.content).toEqual(expect.any(String));
-    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
-    expect(response.headers.get("x-switchyard-attempts")).toBe("2");
+    expectServedBy(response.headers, "openai", 2);
   });
 });

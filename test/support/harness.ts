@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { expect } from "vitest";
 import { pino } from "pino";
 import { demoConfigDocument } from "../../src/config/demo.js";
 import { resolveConfig } from "../../src/config/load.js";
@@ -82,4 +83,19 @@ export async function requestCount(emulator: RunningEmulator): Promise<number> {
   const response = await fetch(`${emulator.url}/__emulator/requests`);
   const body = (await response.json()) as { count: number };
   return body.count;
+}
+
+/** The text of a streamed chat answer, as the official SDK's chunks deliver it. */
+export async function streamedText(
+  stream: AsyncIterable<{ choices: { delta: { content?: string | null } }[] }>,
+): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+  return text;
+}
+
+/** Asserts where the gateway says a request was served, and after how many attempts. */
+export function expectServedBy(headers: Headers, provider: string, attempts?: number): void {
+  expect(headers.get("x-switchyard-provider")).toBe(provider);
+  if (attempts !== undefined) expect(headers.get("x-switchyard-attempts")).toBe(String(attempts));
 }
