@@ -1,6 +1,6 @@
 import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
-import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
+import type { EmbeddingsDialect, EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
 import type { StreamDecoder } from "../core/stream-part.js";
 import type { GatewayError } from "../errors/gateway-error.js";
 import type { SseEvent } from "./framing/sse.js";
@@ -66,7 +66,12 @@ export interface ChatCodec<Event = SseEvent> {
 }
 
 export interface EmbeddingsCodec {
-  readonly dialect: Dialect;
+  readonly dialect: EmbeddingsDialect;
+  /**
+   * The most inputs one upstream call may carry (Bedrock Titan: 1). The executor splits a larger request
+   * into calls of this size, in order, and joins their vectors. Unlimited when absent.
+   */
+  readonly maxInputsPerRequest?: number;
   encodeEmbeddingsRequest(request: EmbeddingsRequest, target: EncodeTarget): EncodedRequest;
   decodeEmbeddingsResponse(body: unknown): EmbeddingsResult;
   decodeError(response: UpstreamErrorResponse): GatewayError;

@@ -90,14 +90,13 @@ describe("configuration", () => {
     ]);
   });
 
-  it("rejects unknown keys, bad kinds, kinds not built yet, and invalid YAML", () => {
+  it("rejects unknown keys, a kind's missing fields, and invalid YAML", () => {
     expect(problemsOf(valid.replace("    region: eastus", "    regoin: eastus"))[0]).toMatch(
       /^providers\.azure-eastus: unknown key\(s\) "regoin"/,
     );
-    expect(problemsOf(valid.replace("kind: openai-compatible", "kind: bedrock"))).toEqual([
-      'providers.vllm.kind: "bedrock" is not supported yet (openai, azure, openai-compatible are)',
-      // The vllm provider no longer resolves, so nothing references it; the offerings still do not.
-    ]);
+    const bedrock = problemsOf(valid.replace("kind: openai-compatible", "kind: bedrock"));
+    expect(bedrock).toContain("providers.vllm.region: is required");
+    expect(bedrock).toContain('providers.vllm: unknown key(s) "base_url"');
     expect(problemsOf("keys: [")[0]).toMatch(/^not valid YAML/);
     expect(
       problemsOf(valid.replace("capabilities: [chat, tools]", "capabilities: [chat, telepathy]"))[0],

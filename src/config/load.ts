@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
+import { dirname } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
-import { configSchema, supportedProviderKinds, type ConfigFile, type ProviderFile } from "./schema.js";
+import { configSchema, type ConfigFile, type ProviderFile } from "./schema.js";
 import type {
   Capability,
   GatewayConfig,
@@ -11,7 +12,10 @@ import type {
   ModelConfig,
   OfferingConfig,
   ProviderConfig,
+  ProviderKind,
 } from "./types.js";
+import type { Dialect } from "../core/chat-request.js";
+import type { EmbeddingsDialect } from "../core/embeddings.js";
 
 /** A configuration that cannot be used; `problems` are `path: reason` lines. */
 export class ConfigError extends Error {
@@ -108,6 +112,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   let reason = issue.message;
   if (issue.code === "unrecognized_keys")
     reason = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) reason = "is required";
   if (issue.code === "invalid_union" && issue.path.length > 0 && issue.path[0] === "providers")
     reason = `not a valid provider: ${reason}`;
   return `${path === "" ? "(root)" : path}: ${reason}`;
@@ -125,7 +130,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 function build(file: ConfigFile, source: string, problems: string[]): GatewayConfig {
   const providers = new Map<string, ProviderConfig>();
   for (const [id, provider] of Object.entries(file.providers)) {
-    const resolved = buildProvider(id, provider, problems);
+    const resolved = buildProvider(id, provider, source, problems);
     if (resolved !== undefined) providers.set(id, resolved);
   }
 
@@ -155,12 +160,21 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     if (seen.has(id))
       problems.push(`${at}: duplicate offering of "${offering.model}" on "${offering.provider}"`);
     seen.add(id);
+    const nativeModel = offering.deployment ?? offering.native_model ?? offering.model;
+    const model = models.get(offering.model);
+    const kind = provider?.kind ?? "openai";
+    const embeddingsDialect = model?.capabilities.has("embeddings")
+      ? embeddingsDialectFor(kind, nativeModel)
+      : undefined;
+    if (model?.capabilities.has("embeddings") === true && embeddingsDialect === undefined)
+      problems.push(`${at}: ${kind} providers do not offer embeddings for "${nativeModel}"`);
     offerings.push({
       id,
       model: offering.model,
       provider: offering.provider,
-      nativeModel: offering.deployment ?? offering.native_model ?? offering.model,
-      dialect: "openai-chat", // every kind built today speaks OpenAI's dialect
+      nativeModel,
+      dialect: chatDialectFor(kind, model?.vendor),
+      embeddingsDialect,
     });
   });
 
@@ -202,18 +216,14 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
   };
 }
 
-function buildProvider(id: string, provider: ProviderFile, problems: string[]): ProviderConfig | undefined {
-  if (!supportedProviderKinds.has(provider.kind)) {
-    problems.push(
-      `providers.${id}.kind: "${provider.kind}" is not supported yet (openai, azure, openai-compatible are)`,
-    );
-    return undefined;
-  }
-  if (provider.kind !== "openai" && provider.kind !== "azure" && provider.kind !== "openai-compatible")
-    return undefined;
+function buildProvider(
+  id: string,
+  provider: ProviderFile,
+  source: string,
+  problems: string[],
+): ProviderConfig | undefined {
   const common = {
     id,
-    region: provider.region,
     labels: provider.labels ?? {},
     headers: provider.headers ?? {},
     unsupportedParameters: new Set(provider.unsupported_parameters ?? []),
@@ -221,38 +231,155 @@ function buildProvider(id: string, provider: ProviderFile, problems: string[]): 
   };
   switch (provider.kind) {
     case "openai":
+    case "openai-compatible":
       return {
         ...common,
-        kind: "openai",
+        kind: provider.kind,
+        region: provider.region,
         baseUrl: trimSlash(provider.base_url ?? "https://api.openai.com/v1"),
         apiKey: provider.api_key,
-        entraToken: undefined,
-        apiVersion: undefined,
-        organization: provider.organization,
-        project: provider.project,
+        organization: provider.kind === "openai" ? provider.organization : undefined,
+        project: provider.kind === "openai" ? provider.project : undefined,
       };
     case "azure":
       return {
         ...common,
         kind: "azure",
+        region: provider.region,
         baseUrl: trimSlash(provider.endpoint),
         apiKey: provider.api_key,
         entraToken: provider.entra_token,
         apiVersion: provider.api_version,
-        organization: undefined,
-        project: undefined,
       };
-    case "openai-compatible":
+    case "bedrock":
       return {
         ...common,
-        kind: "openai-compatible",
-        baseUrl: trimSlash(provider.base_url),
-        apiKey: provider.api_key,
-        entraToken: undefined,
-        apiVersion: undefined,
-        organization: undefined,
-        project: undefined,
+        kind: "bedrock",
+        region: provider.region,
+        baseUrl: trimSlash(provider.endpoint ?? `https://bedrock-runtime.${provider.region}.amazonaws.com`),
+        credentials:
+          provider.api_key !== undefined
+            ? { type: "api-key", apiKey: provider.api_key }
+            : {
+                type: "sigv4",
+                accessKeyId: provider.access_key_id ?? "",
+                secretAccessKey: provider.secret_access_key ?? "",
+                sessionToken: provider.session_token,
+              },
       };
+    case "vertex": {
+      const keyJson = vertexKeyJson(id, provider, source, problems);
+      return {
+        ...common,
+        kind: "vertex",
+        region: provider.region,
+        project: provider.project,
+        location: provider.region,
+        baseUrl: trimSlash(
+          provider.endpoint ??
+            (provider.region === "global"
+              ? "https://aiplatform.googleapis.com"
+              : `https://${provider.region}-aiplatform.googleapis.com`),
+        ),
+        credentials:
+          keyJson !== undefined
+            ? { type: "service-account", keyJson }
+            : { type: "access-token", accessToken: provider.access_token ?? "" },
+      };
+    }
+    case "gemini":
+      return {
+        ...common,
+        kind: "gemini",
+        region: provider.region,
+        baseUrl: trimSlash(provider.base_url ?? "https://generativelanguage.googleapis.com"),
+        apiKey: provider.api_key,
+        apiVersion: provider.api_version ?? "v1beta",
+      };
+    case "anthropic":
+      return {
+        ...common,
+        kind: "anthropic",
+        region: provider.region,
+        baseUrl: trimSlash(provider.base_url ?? "https://api.anthropic.com"),
+        apiKey: provider.api_key,
+        anthropicVersion: provider.anthropic_version ?? "2023-06-01",
+      };
+  }
+}
+
+/** A Vertex service-account key: read from its file (relative to the config file) or given inline. */
+function vertexKeyJson(
+  id: string,
+  provider: Extract<ProviderFile, { kind: "vertex" }>,
+  source: string,
+  problems: string[],
+): string | undefined {
+  let text = provider.service_account_key;
+  const path = `providers.${id}`;
+  if (provider.service_account_key_file !== undefined) {
+    const file = resolve(
+      source === "demo" ? process.cwd() : dirname(source),
+      provider.service_account_key_file,
+    );
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      problems.push(`${path}.service_account_key_file: cannot read ${file}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+  if (text === undefined) return undefined;
+  try {
+    const key = JSON.parse(text) as Record<string, unknown>;
+    if (typeof key["client_email"] !== "string" || typeof key["private_key"] !== "string")
+      problems.push(`${path}: the service-account key needs client_email and private_key`);
+  } catch {
+    problems.push(`${path}: the service-account key is not JSON`);
+  }
+  return text;
+}
+
+/**
+ * The chat dialect of an offering. Most clouds speak one; Vertex speaks the model vendor's own
+ * (Gemini for Google, Messages for Anthropic) and OpenAI's for the open models it hosts.
+ */
+export function chatDialectFor(kind: ProviderKind, vendor: string | undefined): Dialect {
+  switch (kind) {
+    case "openai":
+    case "openai-compatible":
+    case "azure":
+      return "openai-chat";
+    case "bedrock":
+      return "bedrock-converse";
+    case "gemini":
+      return "gemini";
+    case "anthropic":
+      return "anthropic-messages";
+    case "vertex":
+      if (vendor === "google") return "gemini";
+      if (vendor === "anthropic") return "anthropic-messages";
+      return "openai-chat";
+  }
+}
+
+/** The embeddings format of an offering; Bedrock's follows the model family in the native id. */
+export function embeddingsDialectFor(kind: ProviderKind, nativeModel: string): EmbeddingsDialect | undefined {
+  switch (kind) {
+    case "openai":
+    case "openai-compatible":
+    case "azure":
+      return "openai-embeddings";
+    case "bedrock":
+      if (/(^|\.)amazon\.titan-embed/.test(nativeModel)) return "bedrock-titan-embed";
+      if (/(^|\.)cohere\.embed/.test(nativeModel)) return "bedrock-cohere-embed";
+      return undefined;
+    case "gemini":
+      return "gemini-embed";
+    case "vertex":
+      return "vertex-embed";
+    case "anthropic":
+      return undefined;
   }
 }
 

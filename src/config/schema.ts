@@ -23,8 +23,6 @@ export const providerKinds = [
   "gemini",
   "anthropic",
 ] as const;
-/** Kinds whose codec and transport exist today. */
-export const supportedProviderKinds = new Set<string>(["openai", "azure", "openai-compatible"]);
 
 const commonProvider = {
   region: z.string().min(1).optional(),
@@ -69,16 +67,91 @@ const openaiCompatibleProvider = z.strictObject({
   ...commonProvider,
 });
 
-const laterProvider = z.looseObject({
-  kind: z.enum(["bedrock", "vertex", "gemini", "anthropic"]),
+/**
+ * AWS Bedrock runtime. Login: SigV4 with `access_key_id` + `secret_access_key` (+ `session_token`), or a
+ * Bedrock API key sent as Bearer. `endpoint` defaults to `https://bedrock-runtime.{region}.amazonaws.com`.
+ */
+const bedrockProvider = z
+  .strictObject({
+    kind: z.literal("bedrock"),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"),
+    endpoint: url.optional(),
+    access_key_id: z.string().min(1).optional(),
+    secret_access_key: z.string().min(1).optional(),
+    session_token: z.string().min(1).optional(),
+    api_key: z.string().min(1).optional(),
+    ...omitRegion(commonProvider),
+  })
+  .refine(
+    (p) =>
+      p.api_key !== undefined
+        ? p.access_key_id === undefined && p.secret_access_key === undefined && p.session_token === undefined
+        : p.access_key_id !== undefined && p.secret_access_key !== undefined,
+    {
+      message: "set access_key_id and secret_access_key (and optionally session_token), or api_key",
+      path: ["api_key"],
+    },
+  );
+
+/**
+ * Google Vertex AI. Login: a service-account key (file path or JSON text) from which access tokens are
+ * minted and cached until they expire, or a given `access_token`. `region` is the Vertex location.
+ */
+const vertexProvider = z
+  .strictObject({
+    kind: z.literal("vertex"),
+    project: z.string().min(1),
+    region: z
+      .string()
+      .regex(/^(global|[a-z]+-[a-z]+\d+)$/, "must be a Vertex location such as us-central1 or global"),
+    endpoint: url.optional(),
+    service_account_key_file: z.string().min(1).optional(),
+    service_account_key: z.string().min(1).optional(),
+    access_token: z.string().min(1).optional(),
+    ...omitRegion(commonProvider),
+  })
+  .refine(
+    (p) =>
+      [p.service_account_key_file, p.service_account_key, p.access_token].filter((v) => v !== undefined)
+        .length === 1,
+    {
+      message: "set exactly one of service_account_key_file, service_account_key or access_token",
+      path: ["access_token"],
+    },
+  );
+
+/** The Gemini API with an API key (`x-goog-api-key`). */
+const geminiProvider = z.strictObject({
+  kind: z.literal("gemini"),
+  api_key: z.string().min(1),
+  base_url: url.optional(),
+  api_version: z.string().min(1).optional(),
+  ...commonProvider,
+});
+
+/** Anthropic's API with `x-api-key` and `anthropic-version`. */
+const anthropicProvider = z.strictObject({
+  kind: z.literal("anthropic"),
+  api_key: z.string().min(1),
+  base_url: url.optional(),
+  anthropic_version: z.string().min(1).optional(),
+  ...commonProvider,
 });
 
 export const providerSchema = z.discriminatedUnion("kind", [
   openaiProvider,
   azureProvider,
   openaiCompatibleProvider,
-  laterProvider,
+  bedrockProvider,
+  vertexProvider,
+  geminiProvider,
+  anthropicProvider,
 ]);
+
+function omitRegion<T extends { region: unknown }>(common: T): Omit<T, "region"> {
+  const { region: _region, ...rest } = common;
+  return rest;
+}
 
 export const capabilities = ["chat", "tools", "vision", "json", "embeddings"] as const;
 

@@ -1,28 +1,97 @@
 import type { Dialect } from "../core/chat-request.js";
+import type { EmbeddingsDialect } from "../core/embeddings.js";
 
 /** The resolved, frozen configuration every service reads. Only `load.ts` builds it. */
 
-export type ProviderKind = "openai" | "azure" | "openai-compatible";
+export type ProviderKind = ProviderConfig["kind"];
 export type Capability = "chat" | "tools" | "vision" | "json" | "embeddings";
 
-export interface ProviderConfig {
+/** What every provider has, whatever its kind. */
+interface ProviderCommon {
   readonly id: string;
-  readonly kind: ProviderKind;
   readonly region: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
-  /** OpenAI-kind and openai-compatible: the base URL with its version segment. Azure: the resource endpoint. */
+  /**
+   * Where requests go: OpenAI-kind and openai-compatible, the base URL with its version segment; Azure, the
+   * resource endpoint; Bedrock, the runtime endpoint; Vertex, the regional API origin; Gemini and Anthropic,
+   * the API origin. Never ends with `/`.
+   */
   readonly baseUrl: string;
-  readonly apiKey: string | undefined;
-  /** Azure: a Microsoft Entra ID token sent as Bearer. */
-  readonly entraToken: string | undefined;
-  /** Azure: a dated API version selects the classic deployment route. */
-  readonly apiVersion: string | undefined;
-  readonly organization: string | undefined;
-  readonly project: string | undefined;
+  /** Extra headers sent on every upstream request. */
   readonly headers: Readonly<Record<string, string>>;
   readonly unsupportedParameters: ReadonlySet<string>;
   readonly maxConnections: number;
 }
+
+/** OpenAI itself, or any server that speaks its API (vLLM, Ollama, llama.cpp, Together, Groq…). */
+export interface OpenAIProviderConfig extends ProviderCommon {
+  readonly kind: "openai" | "openai-compatible";
+  readonly apiKey: string | undefined;
+  readonly organization: string | undefined;
+  readonly project: string | undefined;
+}
+
+export interface AzureProviderConfig extends ProviderCommon {
+  readonly kind: "azure";
+  readonly apiKey: string | undefined;
+  /** A Microsoft Entra ID token sent as Bearer. */
+  readonly entraToken: string | undefined;
+  /** A dated API version selects the classic deployment route. */
+  readonly apiVersion: string | undefined;
+}
+
+/** AWS Bedrock: SigV4 with static keys (and an optional session token), or a Bedrock API key. */
+export interface BedrockProviderConfig extends ProviderCommon {
+  readonly kind: "bedrock";
+  /** The AWS region, e.g. `us-east-1` (required for signing). */
+  readonly region: string;
+  readonly credentials:
+    | {
+        readonly type: "sigv4";
+        readonly accessKeyId: string;
+        readonly secretAccessKey: string;
+        readonly sessionToken: string | undefined;
+      }
+    | { readonly type: "api-key"; readonly apiKey: string };
+}
+
+/** Google Vertex AI: Gemini, Claude (rawPredict) and OpenAI-compatible models in one project and location. */
+export interface VertexProviderConfig extends ProviderCommon {
+  readonly kind: "vertex";
+  readonly project: string;
+  /** The Vertex location, e.g. `us-central1`, `europe-west4` or `global` (also in `region`). */
+  readonly location: string;
+  readonly credentials:
+    | {
+        readonly type: "service-account";
+        /** The service-account key file's JSON text. */
+        readonly keyJson: string;
+      }
+    | { readonly type: "access-token"; readonly accessToken: string };
+}
+
+/** The Gemini API (generativelanguage.googleapis.com) with an API key. */
+export interface GeminiProviderConfig extends ProviderCommon {
+  readonly kind: "gemini";
+  readonly apiKey: string;
+  /** `v1beta` unless configured. */
+  readonly apiVersion: string;
+}
+
+/** Anthropic's Messages API with `x-api-key` and `anthropic-version`. */
+export interface AnthropicProviderConfig extends ProviderCommon {
+  readonly kind: "anthropic";
+  readonly apiKey: string;
+  readonly anthropicVersion: string;
+}
+
+export type ProviderConfig =
+  | OpenAIProviderConfig
+  | AzureProviderConfig
+  | BedrockProviderConfig
+  | VertexProviderConfig
+  | GeminiProviderConfig
+  | AnthropicProviderConfig;
 
 export interface ModelConfig {
   readonly id: string;
@@ -40,6 +109,8 @@ export interface OfferingConfig {
   readonly nativeModel: string;
   /** The wire dialect this offering speaks, from its provider's kind (and, on some clouds, the model's vendor). */
   readonly dialect: Dialect;
+  /** The embeddings wire format, for offerings of embedding models (see `embeddingsDialectFor`). */
+  readonly embeddingsDialect: EmbeddingsDialect | undefined;
 }
 
 export interface KeyConfig {

@@ -16,5 +16,7 @@ export interface ChatResult {
   readonly refusal?: string;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
+  /** The stop sequence that ended generation, when the provider says which (Anthropic, Bedrock). */
+  readonly stopSequence?: string;
   readonly usage?: Usage;
 }

@@ -18,3 +18,10 @@ export interface EmbeddingsResult {
   readonly vectors: readonly Float32Array[];
   readonly inputTokens: number;
 }
+
+/**
+ * An embeddings wire format. Embeddings APIs differ more than chat APIs: Bedrock's depend on the model
+ * family (Titan, Cohere), and Vertex's `predict` is not the Gemini API's `batchEmbedContents`.
+ */
+export type EmbeddingsDialect =
+  "openai-embeddings" | "bedrock-titan-embed" | "bedrock-cohere-embed" | "gemini-embed" | "vertex-embed";

@@ -51,6 +51,8 @@ export interface ToolCallDeltaPart {
 export interface FinishPart {
   readonly type: "finish";
   readonly finishReason: FinishReason;
+  /** The stop sequence that ended generation, when the provider says which. */
+  readonly stopSequence?: string;
 }
 
 export interface UsagePart {

@@ -2,7 +2,7 @@ import type { Dispatcher } from "undici";
 import type { ChatCodec, EmbeddingsCodec, EncodedRequest, EncodeTarget, Warning } from "../codecs/codec.js";
 import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
-import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
+import type { EmbeddingsDialect, EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
 import type { StreamPart } from "../core/stream-part.js";
 import type { Usage } from "../core/usage.js";
 import type { ErrorCode } from "../errors/codes.js";
@@ -56,7 +56,7 @@ export interface ExecutorDeps {
   readonly pools: UpstreamPools;
   readonly transports: ReadonlyMap<string, Transport>;
   readonly chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>>;
-  readonly embeddingsCodecs: ReadonlyMap<Dialect, EmbeddingsCodec>;
+  readonly embeddingsCodecs: ReadonlyMap<EmbeddingsDialect, EmbeddingsCodec>;
   readonly firstByteTimeoutMs: number;
   readonly idleTimeoutMs: number;
   /** Monotonic milliseconds; injected for tests. */
@@ -143,8 +143,8 @@ export class Executor {
   ): Promise<{ result: EmbeddingsResult; route: Route }> {
     return this.#walk(plan, attempts, cancellation, (candidate, record) => {
       const transport = this.#transport(candidate);
-      const dialect = candidate.offering.dialect;
-      const codec = this.#deps.embeddingsCodecs.get(dialect);
+      const dialect = candidate.offering.embeddingsDialect;
+      const codec = dialect === undefined ? undefined : this.#deps.embeddingsCodecs.get(dialect);
       if (codec === undefined) throw missingCodec(dialect);
       const encoded = this.#noted(candidate, codec.encodeEmbeddingsRequest(request, encodeTarget(candidate)));
       const body = encoded.body;
@@ -323,6 +323,6 @@ function parseJson(answer: BufferedAnswer, candidate: Candidate): unknown {
   }
 }
 
-function missingCodec(dialect: Dialect): Error {
+function missingCodec(dialect: Dialect | EmbeddingsDialect | undefined): Error {
   return new Error(`no codec for dialect ${dialect}`);
 }

@@ -1,8 +1,6 @@
 import type { Logger } from "pino";
-import { openaiChatCodec } from "../codecs/openai-chat/index.js";
-import type { ChatCodec, EmbeddingsCodec } from "../codecs/codec.js";
+import { chatCodecs, embeddingsCodecs } from "../codecs/registry.js";
 import type { Capability, GatewayConfig, KeyConfig, ModelConfig } from "../config/types.js";
-import type { Dialect } from "../core/chat-request.js";
 import { Executor } from "../engine/executor.js";
 import { UpstreamPools } from "../engine/upstream-pools.js";
 import { GatewayError } from "../errors/gateway-error.js";
@@ -27,8 +25,6 @@ export function createServices(config: GatewayConfig, logger: Logger): GatewaySe
   const pools = new UpstreamPools({ connectTimeoutMs: config.upstream.connectTimeoutMs, connections: 128 });
   const transports = new Map<string, Transport>();
   for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
-  const chatCodecs = new Map<Dialect, ChatCodec<unknown>>([["openai-chat", openaiChatCodec]]);
-  const embeddingsCodecs = new Map<Dialect, EmbeddingsCodec>([["openai-chat", openaiChatCodec]]);
   const executor = new Executor({
     pools,
     transports,

@@ -1,4 +1,4 @@
-import type { ProviderConfig } from "../config/types.js";
+import type { AzureProviderConfig } from "../config/types.js";
 import { splitUrl, type Operation, type Transport } from "./transport.js";
 
 const operationPaths: Record<Operation, string> = { chat: "/chat/completions", embeddings: "/embeddings" };
@@ -10,7 +10,7 @@ const operationPaths: Record<Operation, string> = { chat: "/chat/completions", e
  * Login: `api-key` header, or a Microsoft Entra ID token as Bearer.
  * @see https://learn.microsoft.com/azure/ai-foundry/openai/reference
  */
-export function azureTransport(provider: ProviderConfig): Transport {
+export function azureTransport(provider: AzureProviderConfig): Transport {
   const { origin, pathPrefix } = splitUrl(provider.baseUrl);
   const headers: Record<string, string> = { "content-type": "application/json", ...provider.headers };
   if (provider.apiKey !== undefined) headers["api-key"] = provider.apiKey;

@@ -12,5 +12,10 @@ export function createTransport(provider: ProviderConfig): Transport {
       return openaiTransport(provider);
     case "azure":
       return azureTransport(provider);
+    case "bedrock":
+    case "vertex":
+    case "gemini":
+    case "anthropic":
+      throw new Error(`no transport for ${provider.kind} yet`);
   }
 }

@@ -1,4 +1,4 @@
-import type { ProviderConfig } from "../config/types.js";
+import type { OpenAIProviderConfig } from "../config/types.js";
 import { splitUrl, type Operation, type Transport } from "./transport.js";
 
 const operationPaths: Record<Operation, string> = { chat: "/chat/completions", embeddings: "/embeddings" };
@@ -8,7 +8,7 @@ const operationPaths: Record<Operation, string> = { chat: "/chat/completions", e
  * `{base_url}/chat/completions` with an optional Bearer key.
  * @see https://platform.openai.com/docs/api-reference/authentication
  */
-export function openaiTransport(provider: ProviderConfig): Transport {
+export function openaiTransport(provider: OpenAIProviderConfig): Transport {
   const { origin, pathPrefix } = splitUrl(provider.baseUrl);
   const headers: Record<string, string> = { "content-type": "application/json", ...provider.headers };
   if (provider.apiKey !== undefined) headers.authorization = `Bearer ${provider.apiKey}`;

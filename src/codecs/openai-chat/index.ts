@@ -7,15 +7,21 @@ import { decodeOpenAIEmbeddingsResponse, encodeOpenAIEmbeddingsRequest } from ".
 import { encodeOpenAIChatRequest } from "./encode-request.js";
 
 /** The `openai-chat` dialect: OpenAI, Azure OpenAI and OpenAI-compatible servers. */
-export const openaiChatCodec: ChatCodec & EmbeddingsCodec = Object.freeze({
+export const openaiChatCodec: ChatCodec = Object.freeze({
   dialect: "openai-chat",
   encodeChatRequest: encodeOpenAIChatRequest,
   decodeChatResponse: decodeOpenAIChatResponse,
   createFrameParser: () => new SseParser(),
   createStreamDecoder: createOpenAIStreamDecoder,
   decodeError: decodeOpenAIError,
+});
+
+/** OpenAI's `/embeddings`, also served by Azure and OpenAI-compatible servers. */
+export const openaiEmbeddingsCodec: EmbeddingsCodec = Object.freeze({
+  dialect: "openai-embeddings",
   encodeEmbeddingsRequest: encodeOpenAIEmbeddingsRequest,
   decodeEmbeddingsResponse: decodeOpenAIEmbeddingsResponse,
+  decodeError: decodeOpenAIError,
 });
 
 export {

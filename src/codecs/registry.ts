@@ -1,0 +1,15 @@
+import type { Dialect } from "../core/chat-request.js";
+import type { EmbeddingsDialect } from "../core/embeddings.js";
+import type { ChatCodec, EmbeddingsCodec } from "./codec.js";
+import { openaiChatCodec, openaiEmbeddingsCodec } from "./openai-chat/index.js";
+
+/** Every chat codec, by the dialect it speaks: one codec per dialect, shared by every cloud that speaks it. */
+export const chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>> = new Map<Dialect, ChatCodec<unknown>>([
+  ["openai-chat", openaiChatCodec],
+]);
+
+/** Every embeddings codec, by its wire format. */
+export const embeddingsCodecs: ReadonlyMap<EmbeddingsDialect, EmbeddingsCodec> = new Map<
+  EmbeddingsDialect,
+  EmbeddingsCodec
+>([["openai-embeddings", openaiEmbeddingsCodec]]);
