@@ -4,9 +4,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
-import { configSchema, type ConfigFile, type ProviderFile } from "./schema.js";
+import { geographyOf } from "../catalog/regions.js";
+import { parseDuration, parseInstant } from "../catalog/time.js";
+import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "./schema.js";
 import type {
+  AgreementConfig,
   Capability,
+  Duration,
+  TenantConfig,
   GatewayConfig,
   KeyConfig,
   ModelConfig,
@@ -168,6 +173,11 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       : undefined;
     if (model?.capabilities.has("embeddings") === true && embeddingsDialect === undefined)
       problems.push(`${at}: ${kind} providers do not offer embeddings for "${nativeModel}"`);
+    const availableFrom = instantAt(offering.available_from, `${at}.available_from`, problems);
+    const availableUntil = instantAt(offering.available_until, `${at}.available_until`, problems);
+    if (availableFrom !== undefined && availableUntil !== undefined && availableUntil <= availableFrom)
+      problems.push(`${at}.available_until: must be after available_from`);
+    const region = provider?.region;
     offerings.push({
       id,
       model: offering.model,
@@ -175,8 +185,27 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       nativeModel,
       dialect: chatDialectFor(kind, model?.vendor),
       embeddingsDialect,
+      region,
+      geo: provider?.labels?.["geo"] ?? (region === undefined ? undefined : geographyOf(region)),
+      position: index,
+      price:
+        offering.price === undefined
+          ? undefined
+          : {
+              input: offering.price.input,
+              output: offering.price.output,
+              cachedInput: offering.price.cached_input ?? offering.price.input,
+            },
+      availableFrom,
+      availableUntil,
+      capabilities: new Set<Capability>(offering.capabilities ?? model?.capabilities ?? []),
+      contextWindow: offering.limits?.context_window ?? model?.contextWindow,
+      maxOutputTokens: offering.limits?.max_output_tokens,
     });
   });
+
+  const agreements = buildAgreements(file, models, problems);
+  const tenants = buildTenants(file, models, problems);
 
   const keys: KeyConfig[] = [];
   const hashes = new Set<string>();
@@ -187,11 +216,16 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     key.models?.forEach((model, modelIndex) => {
       if (!models.has(model)) problems.push(`keys[${index}].models[${modelIndex}]: unknown model "${model}"`);
     });
+    // A tenant no `tenants` entry configures routes by the default tenant's policy.
+    const defaults = tenants.get("default");
+    if (!tenants.has(key.tenant) && defaults !== undefined)
+      tenants.set(key.tenant, { id: key.tenant, policy: defaults.policy });
     keys.push({
       name: key.name,
       sha256,
       tenant: key.tenant,
       models: key.models === undefined ? undefined : new Set(key.models),
+      admin: key.admin,
     });
   });
 
@@ -213,7 +247,161 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     providers,
     models,
     offerings,
+    agreements,
+    tenants,
+    health: {
+      ewmaAlpha: file.health.ewma_alpha,
+      windowMs: file.health.window_ms,
+      consecutiveFailures: file.health.breaker.consecutive_failures,
+      errorRate: file.health.breaker.error_rate,
+      minRequests: file.health.breaker.min_requests,
+      openMs: file.health.breaker.open_ms,
+    },
   };
+}
+
+function instantAt(text: string | undefined, path: string, problems: string[]): number | undefined {
+  if (text === undefined) return undefined;
+  const instant = parseInstant(text);
+  if (instant === undefined) problems.push(`${path}: not a valid date`);
+  return instant;
+}
+
+/** Agreements, checked: known vendor and channel, a window exactly for launch-partner, no overlapping exclusives. */
+function buildAgreements(
+  file: ConfigFile,
+  models: ReadonlyMap<string, ModelConfig>,
+  problems: string[],
+): AgreementConfig[] {
+  const vendors = new Set([...models.values()].map((model) => model.vendor));
+  const agreements: AgreementConfig[] = [];
+  file.agreements.forEach((agreement, index) => {
+    const at = `agreements[${index}]`;
+    if (!vendors.has(agreement.vendor))
+      problems.push(`${at}.vendor: unknown vendor "${agreement.vendor}" (no model names it)`);
+    const channel = typeof agreement.channel === "string" ? [agreement.channel] : agreement.channel;
+    channel.forEach((provider, position) => {
+      if (file.providers[provider] === undefined) {
+        const where = typeof agreement.channel === "string" ? `${at}.channel` : `${at}.channel[${position}]`;
+        problems.push(`${where}: unknown provider "${provider}"`);
+      }
+    });
+    let window: Duration | undefined;
+    if (agreement.terms === "launch-partner") {
+      if (agreement.window === undefined) problems.push(`${at}.window: required for launch-partner terms`);
+      else {
+        window = parseDuration(agreement.window);
+        if (window === undefined)
+          problems.push(`${at}.window: "${agreement.window}" is not a duration I can use`);
+      }
+    } else if (agreement.window !== undefined) {
+      problems.push(`${at}.window: only launch-partner terms have a window`);
+    }
+    const effectiveFrom = instantAt(agreement.effective_from, `${at}.effective_from`, problems);
+    const effectiveUntil = instantAt(agreement.effective_until, `${at}.effective_until`, problems);
+    if (effectiveFrom !== undefined && effectiveUntil !== undefined && effectiveUntil <= effectiveFrom)
+      problems.push(`${at}.effective_until: must be after effective_from`);
+    agreements.push({
+      index,
+      vendor: agreement.vendor,
+      channel: new Set(channel),
+      terms: agreement.terms,
+      window,
+      effectiveFrom,
+      effectiveUntil,
+      note: agreement.note,
+    });
+  });
+  agreements.forEach((first, i) => {
+    for (const second of agreements.slice(i + 1)) {
+      if (first.vendor !== second.vendor || first.terms !== "exclusive" || second.terms !== "exclusive")
+        continue;
+      const overlaps =
+        (first.effectiveUntil ?? Infinity) > (second.effectiveFrom ?? -Infinity) &&
+        (second.effectiveUntil ?? Infinity) > (first.effectiveFrom ?? -Infinity);
+      if (overlaps)
+        problems.push(
+          `agreements[${second.index}]: overlaps the exclusive agreements[${first.index}] for vendor "${first.vendor}"`,
+        );
+    }
+  });
+  for (const agreement of agreements) {
+    if (agreement.terms !== "launch-partner") continue;
+    for (const model of models.values()) {
+      if (model.vendor === agreement.vendor && model.releaseDate === undefined)
+        problems.push(
+          `models.${model.id}.release_date: required, because vendor "${agreement.vendor}" has a launch-partner agreement (agreements[${agreement.index}])`,
+        );
+    }
+  }
+  return agreements;
+}
+
+/** Tenants and their policies; `default` exists even when not configured. */
+function buildTenants(
+  file: ConfigFile,
+  models: ReadonlyMap<string, ModelConfig>,
+  problems: string[],
+): Map<string, TenantConfig> {
+  const entries = Object.entries(file.tenants);
+  if (file.tenants["default"] === undefined) entries.push(["default", tenantSchema.parse({})]);
+  const tenants = new Map<string, TenantConfig>();
+  for (const [id, tenant] of entries) {
+    const at = `tenants.${id}.policy`;
+    const policy = tenant.policy;
+    const checkProvider = (provider: string, path: string): void => {
+      if (file.providers[provider] === undefined) problems.push(`${path}: unknown provider "${provider}"`);
+    };
+    const checkModel = (model: string, path: string): void => {
+      if (!models.has(model)) problems.push(`${path}: unknown model "${model}"`);
+    };
+    policy.providers.allow?.forEach((p, i) => checkProvider(p, `${at}.providers.allow[${i}]`));
+    policy.providers.deny.forEach((p, i) => checkProvider(p, `${at}.providers.deny[${i}]`));
+    policy.order.forEach((p, i) => checkProvider(p, `${at}.order[${i}]`));
+    for (const provider of Object.keys(policy.weights)) checkProvider(provider, `${at}.weights.${provider}`);
+    for (const [model, provider] of Object.entries(policy.pins)) {
+      checkModel(model, `${at}.pins.${model}`);
+      checkProvider(provider, `${at}.pins.${model}`);
+    }
+    for (const [model, fallbacks] of Object.entries(policy.fallbacks)) {
+      checkModel(model, `${at}.fallbacks.${model}`);
+      fallbacks.forEach((fallback, i) => {
+        checkModel(fallback, `${at}.fallbacks.${model}[${i}]`);
+        if (fallback === model)
+          problems.push(`${at}.fallbacks.${model}[${i}]: a model cannot fall back to itself`);
+      });
+    }
+    if (policy.retries.backoff_max_ms < policy.retries.backoff_base_ms)
+      problems.push(`${at}.retries.backoff_max_ms: must be at least backoff_base_ms`);
+    tenants.set(id, {
+      id,
+      policy: {
+        strategy: policy.strategy,
+        allowProviders: policy.providers.allow === undefined ? undefined : new Set(policy.providers.allow),
+        denyProviders: new Set(policy.providers.deny),
+        allowRegions: policy.regions.allow,
+        denyRegions: policy.regions.deny,
+        maxPrice: { input: policy.max_price?.input, output: policy.max_price?.output },
+        order: policy.order,
+        weights: new Map(Object.entries(policy.weights)),
+        pins: new Map(Object.entries(policy.pins)),
+        balance: policy.balance,
+        retries: {
+          attemptsPerOffering: policy.retries.attempts_per_offering,
+          backoffBaseMs: policy.retries.backoff_base_ms,
+          backoffMaxMs: policy.retries.backoff_max_ms,
+          retryAfterCapMs: policy.retries.retry_after_cap_ms,
+        },
+        timeouts: {
+          connectMs: policy.timeouts.connect_ms,
+          firstTokenMs: policy.timeouts.first_token_ms,
+          totalMs: policy.timeouts.total_ms,
+        },
+        fallbacks: new Map(Object.entries(policy.fallbacks)),
+      },
+    });
+  }
+  return tenants;
 }
 
 function buildProvider(

@@ -162,6 +162,13 @@ const modelSchema = z.strictObject({
   context_window: positiveInt.optional(),
 });
 
+/** A calendar date (midnight UTC) or an ISO-8601 date-time with an offset. */
+const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  message: "must be a date (YYYY-MM-DD) or an ISO-8601 date-time",
+});
+/** USD per 1M tokens. */
+const price = z.number().min(0, "must not be negative");
+
 const offeringSchema = z.strictObject({
   model: z.string().min(1),
   provider: z.string().min(1),
@@ -169,6 +176,105 @@ const offeringSchema = z.strictObject({
   native_model: z.string().min(1).optional(),
   /** Azure's name for the native model: the deployment. */
   deployment: z.string().min(1).optional(),
+  /** USD per 1M tokens. `cached_input` defaults to `input`. */
+  price: z.strictObject({ input: price, output: price, cached_input: price.optional() }).optional(),
+  /** The offering's own availability, on top of any agreement. */
+  available_from: instant.optional(),
+  available_until: instant.optional(),
+  /** Replaces the model's capabilities for this offering (a cloud may not offer tools or vision for it). */
+  capabilities: z.array(z.enum(capabilities)).min(1).optional(),
+  limits: z
+    .strictObject({ context_window: positiveInt.optional(), max_output_tokens: positiveInt.optional() })
+    .optional(),
+});
+
+export const agreementTerms = ["exclusive", "launch-partner", "preferential", "open"] as const;
+
+const agreementSchema = z.strictObject({
+  vendor: z.string().min(1),
+  /** The providers the terms apply to (one cloud may have several providers: regions, accounts). */
+  channel: z.union([providerId, z.array(providerId).min(1)]),
+  terms: z.enum(agreementTerms),
+  /** launch-partner only: how long after a model's release other channels must wait (ISO-8601, e.g. P30D). */
+  window: z.iso.duration({ message: "must be an ISO-8601 duration such as P30D" }).optional(),
+  effective_from: instant.optional(),
+  effective_until: instant.optional(),
+  note: z.string().optional(),
+});
+
+export const strategies = ["preferred", "cheapest", "fastest", "balanced", "weighted", "pinned"] as const;
+
+/** A region id (`eastus`, `eu-west-1`, `europe-west4`) or a geography (`us`, `eu`, `apac`). */
+const regionName = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case region or geography name");
+
+const policySchema = z.strictObject({
+  strategy: z.enum(strategies).default("preferred"),
+  /** A hard boundary: no plan and no fallback ever leaves it. */
+  providers: z
+    .strictObject({ allow: z.array(providerId).optional(), deny: z.array(providerId).default([]) })
+    .prefault({}),
+  regions: z
+    .strictObject({ allow: z.array(regionName).optional(), deny: z.array(regionName).default([]) })
+    .prefault({}),
+  /** USD per 1M tokens; offerings above either price are left out. */
+  max_price: z.strictObject({ input: price.optional(), output: price.optional() }).optional(),
+  /** The tenant's own provider order, used by `preferred` after agreements. */
+  order: z.array(providerId).default([]),
+  /** `weighted`: relative traffic share per provider. */
+  weights: z.record(providerId, z.number().min(0)).default({}),
+  /** `pinned`: the provider each model is pinned to (otherwise the top `preferred` offering). */
+  pins: z.record(z.string().min(1), providerId).default({}),
+  /** `balanced`: how much price, latency and error rate count (normalised to sum to 1). */
+  balance: z
+    .strictObject({
+      price: z.number().min(0).default(0.4),
+      latency: z.number().min(0).default(0.4),
+      errors: z.number().min(0).default(0.2),
+    })
+    .prefault({}),
+  retries: z
+    .strictObject({
+      /** Tries of one offering before moving on (1 = never retry the same offering). */
+      attempts_per_offering: z.number().int().min(1).max(10).default(2),
+      backoff_base_ms: z.number().int().min(0).default(100),
+      backoff_max_ms: z.number().int().min(0).default(2_000),
+      /** The longest Retry-After the gateway waits for or opens a circuit for. */
+      retry_after_cap_ms: z.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
+  timeouts: z
+    .strictObject({
+      connect_ms: positiveInt.optional(),
+      /** Until the upstream's first byte (its response headers; for streams, the first token's frame). */
+      first_token_ms: positiveInt.optional(),
+      /** The whole request, every attempt included, until the answer starts. */
+      total_ms: positiveInt.optional(),
+    })
+    .prefault({}),
+  /** Models to try, in order, when no offering of a model is eligible or all of them failed. */
+  fallbacks: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+});
+
+export const tenantSchema = z.strictObject({
+  policy: policySchema.prefault({}),
+});
+
+const healthSchema = z.strictObject({
+  /** Weight of the newest sample in the latency and time-to-first-token averages. */
+  ewma_alpha: z.number().gt(0).max(1).default(0.3),
+  /** The sliding window the error rate is computed over. */
+  window_ms: positiveInt.default(60_000),
+  breaker: z
+    .strictObject({
+      /** Consecutive failures that open the circuit. */
+      consecutive_failures: positiveInt.default(5),
+      /** Or: this error rate over the window, once it holds at least `min_requests`. */
+      error_rate: z.number().gt(0).max(1).default(0.5),
+      min_requests: positiveInt.default(20),
+      /** How long an opened circuit stays open before a half-open probe. */
+      open_ms: positiveInt.default(30_000),
+    })
+    .prefault({}),
 });
 
 const keySchema = z
@@ -184,6 +290,8 @@ const keySchema = z
     tenant: z.string().min(1).default("default"),
     /** Models this key may use; all when absent. */
     models: z.array(z.string().min(1)).optional(),
+    /** May call the admin endpoints (`/admin/...`) for any tenant. */
+    admin: z.boolean().default(false),
   })
   .refine((k) => (k.key === undefined) !== (k.key_sha256 === undefined), {
     message: "set exactly one of key or key_sha256",
@@ -213,6 +321,9 @@ export const configSchema = z.strictObject({
   providers: z.record(providerId, providerSchema),
   models: z.record(z.string().min(1), modelSchema),
   offerings: z.array(offeringSchema),
+  agreements: z.array(agreementSchema).default([]),
+  tenants: z.record(z.string().min(1), tenantSchema).default({}),
+  health: healthSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

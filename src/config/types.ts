@@ -111,6 +111,103 @@ export interface OfferingConfig {
   readonly dialect: Dialect;
   /** The embeddings wire format, for offerings of embedding models (see `embeddingsDialectFor`). */
   readonly embeddingsDialect: EmbeddingsDialect | undefined;
+  /** The provider's region, where the offering's data is processed. */
+  readonly region: string | undefined;
+  /** The region's geography (`us`, `eu`…): the provider's `geo` label, or derived from the region name. */
+  readonly geo: string | undefined;
+  /** Position in the configuration: the last tie-breaker of every strategy. */
+  readonly position: number;
+  readonly price: Price | undefined;
+  /** Epoch milliseconds; the offering is unavailable before (inclusive bound). */
+  readonly availableFrom: number | undefined;
+  /** Epoch milliseconds; the offering is unavailable from this instant on. */
+  readonly availableUntil: number | undefined;
+  /** The model's capabilities, or the offering's own override. */
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly contextWindow: number | undefined;
+  readonly maxOutputTokens: number | undefined;
+}
+
+/** USD per 1M tokens. */
+export interface Price {
+  readonly input: number;
+  readonly output: number;
+  readonly cachedInput: number;
+}
+
+export type AgreementTerms = "exclusive" | "launch-partner" | "preferential" | "open";
+
+/** An ISO-8601 duration, in calendar fields (months and years have no fixed length). */
+export interface Duration {
+  readonly text: string;
+  readonly years: number;
+  readonly months: number;
+  readonly weeks: number;
+  readonly days: number;
+  readonly hours: number;
+  readonly minutes: number;
+  readonly seconds: number;
+}
+
+/** Vendor × channel terms over a period; see DESIGN "Agreement semantics". */
+export interface AgreementConfig {
+  /** `agreements[i]`, for messages. */
+  readonly index: number;
+  readonly vendor: string;
+  readonly channel: ReadonlySet<string>;
+  readonly terms: AgreementTerms;
+  /** launch-partner: how long other channels wait after a model's release. */
+  readonly window: Duration | undefined;
+  /** Epoch milliseconds, inclusive. */
+  readonly effectiveFrom: number | undefined;
+  /** Epoch milliseconds, exclusive. */
+  readonly effectiveUntil: number | undefined;
+  readonly note: string | undefined;
+}
+
+export type Strategy = "preferred" | "cheapest" | "fastest" | "balanced" | "weighted" | "pinned";
+
+export interface RetryPolicy {
+  readonly attemptsPerOffering: number;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  readonly retryAfterCapMs: number;
+}
+
+export interface PolicyConfig {
+  readonly strategy: Strategy;
+  /** Allowed providers; all when undefined. */
+  readonly allowProviders: ReadonlySet<string> | undefined;
+  readonly denyProviders: ReadonlySet<string>;
+  /** Allowed regions or geographies; all when undefined. */
+  readonly allowRegions: readonly string[] | undefined;
+  readonly denyRegions: readonly string[];
+  readonly maxPrice: { readonly input: number | undefined; readonly output: number | undefined };
+  readonly order: readonly string[];
+  readonly weights: ReadonlyMap<string, number>;
+  readonly pins: ReadonlyMap<string, string>;
+  readonly balance: { readonly price: number; readonly latency: number; readonly errors: number };
+  readonly retries: RetryPolicy;
+  readonly timeouts: {
+    readonly connectMs: number | undefined;
+    readonly firstTokenMs: number | undefined;
+    readonly totalMs: number | undefined;
+  };
+  readonly fallbacks: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface TenantConfig {
+  readonly id: string;
+  readonly policy: PolicyConfig;
+}
+
+export interface HealthConfig {
+  readonly ewmaAlpha: number;
+  readonly windowMs: number;
+  readonly consecutiveFailures: number;
+  readonly errorRate: number;
+  readonly minRequests: number;
+  readonly openMs: number;
 }
 
 export interface KeyConfig {
@@ -119,6 +216,7 @@ export interface KeyConfig {
   readonly sha256: string;
   readonly tenant: string;
   readonly models: ReadonlySet<string> | undefined;
+  readonly admin: boolean;
 }
 
 export interface GatewayConfig {
@@ -139,6 +237,10 @@ export interface GatewayConfig {
   readonly keys: readonly KeyConfig[];
   readonly providers: ReadonlyMap<string, ProviderConfig>;
   readonly models: ReadonlyMap<string, ModelConfig>;
-  /** In configuration order, which is the failover order until the routing planner lands. */
+  /** In configuration order. */
   readonly offerings: readonly OfferingConfig[];
+  readonly agreements: readonly AgreementConfig[];
+  /** Every tenant a key names; `default` always exists. */
+  readonly tenants: ReadonlyMap<string, TenantConfig>;
+  readonly health: HealthConfig;
 }

@@ -5,8 +5,8 @@ import { KeyRing } from "./keys.js";
 
 describe("KeyRing", () => {
   const ring = new KeyRing([
-    { name: "a", sha256: hashKey("sk-alpha-123"), tenant: "t-a", models: undefined },
-    { name: "b", sha256: hashKey("sk-bravo-456"), tenant: "t-b", models: new Set(["m"]) },
+    { name: "a", sha256: hashKey("sk-alpha-123"), tenant: "t-a", models: undefined, admin: false },
+    { name: "b", sha256: hashKey("sk-bravo-456"), tenant: "t-b", models: new Set(["m"]), admin: false },
   ]);
   const codeOf = (headers: Record<string, string>): string | undefined => {
     try {
