@@ -1,11 +1,13 @@
 import type { Dialect } from "../core/chat-request.js";
 import type { EmbeddingsDialect } from "../core/embeddings.js";
 import type { ChatCodec, EmbeddingsCodec } from "./codec.js";
+import { anthropicMessagesCodec } from "./anthropic-messages/index.js";
 import { openaiChatCodec, openaiEmbeddingsCodec } from "./openai-chat/index.js";
 
 /** Every chat codec, by the dialect it speaks: one codec per dialect, shared by every cloud that speaks it. */
 export const chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>> = new Map<Dialect, ChatCodec<unknown>>([
   ["openai-chat", openaiChatCodec],
+  ["anthropic-messages", anthropicMessagesCodec],
 ]);
 
 /** Every embeddings codec, by its wire format. */

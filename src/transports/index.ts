@@ -1,4 +1,5 @@
 import type { ProviderConfig } from "../config/types.js";
+import { anthropicTransport } from "./anthropic.js";
 import { azureTransport } from "./azure.js";
 import { openaiTransport } from "./openai.js";
 import type { Transport } from "./transport.js";
@@ -15,7 +16,8 @@ export function createTransport(provider: ProviderConfig): Transport {
     case "bedrock":
     case "vertex":
     case "gemini":
-    case "anthropic":
       throw new Error(`no transport for ${provider.kind} yet`);
+    case "anthropic":
+      return anthropicTransport(provider);
   }
 }
