@@ -2,11 +2,15 @@ import type { Dialect } from "../core/chat-request.js";
 import type { EmbeddingsDialect } from "../core/embeddings.js";
 import type { ChatCodec, EmbeddingsCodec } from "./codec.js";
 import { anthropicMessagesCodec } from "./anthropic-messages/index.js";
+import { bedrockCohereEmbedCodec, bedrockConverseCodec, bedrockTitanEmbedCodec } from "./bedrock-converse/index.js";
+import { geminiCodec, geminiEmbedCodec, vertexEmbedCodec } from "./gemini/index.js";
 import { openaiChatCodec, openaiEmbeddingsCodec } from "./openai-chat/index.js";
 
 /** Every chat codec, by the dialect it speaks: one codec per dialect, shared by every cloud that speaks it. */
 export const chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>> = new Map<Dialect, ChatCodec<unknown>>([
   ["openai-chat", openaiChatCodec],
+  ["gemini", geminiCodec as ChatCodec<unknown>],
+  ["bedrock-converse", bedrockConverseCodec],
   ["anthropic-messages", anthropicMessagesCodec],
 ]);
 
@@ -14,4 +18,8 @@ export const chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>> = new Map<Dial
 export const embeddingsCodecs: ReadonlyMap<EmbeddingsDialect, EmbeddingsCodec> = new Map<
   EmbeddingsDialect,
   EmbeddingsCodec
->([["openai-embeddings", openaiEmbeddingsCodec]]);
+>([
+  ["openai-embeddings", openaiEmbeddingsCodec],
+  ["bedrock-titan-embed", bedrockTitanEmbedCodec],
+  ["bedrock-cohere-embed", bedrockCohereEmbedCodec],
+]);

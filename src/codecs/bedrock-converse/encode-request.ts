@@ -1,0 +1,338 @@
+import type { EncodedRequest, EncodeTarget, Warning } from "../codec.js";
+import type {
+  AssistantMessage,
+  ChatRequest,
+  ContentPart,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from "../../core/chat-request.js";
+import { GatewayError } from "../../errors/gateway-error.js";
+import type {
+  ContentBlock,
+  ConverseMessage,
+  ConverseRequest,
+  ImageFormat,
+  InferenceConfig,
+  ToolConfig,
+} from "./wire-types.js";
+
+/** Instruction added to the system prompt for `response_format: json_object` (Converse has no JSON mode). */
+export const JSON_MODE_INSTRUCTION = "Respond with a single valid JSON object and nothing else.";
+
+const imageFormats: Readonly<Record<string, ImageFormat>> = {
+  "image/png": "png",
+  "image/jpeg": "jpeg",
+  "image/jpg": "jpeg",
+  "image/gif": "gif",
+  "image/webp": "webp",
+};
+
+const dataUrl = /^data:([^;,]+)((?:;[^;,]*)*?);base64,(.*)$/s;
+
+class Encoder {
+  readonly warnings: Warning[] = [];
+  readonly #unsupported: ReadonlySet<string> | undefined;
+  readonly #warned = new Set<string>();
+
+  constructor(target: EncodeTarget) {
+    this.#unsupported = target.unsupportedFields;
+  }
+
+  /** False (with a warning) when the operator marked the field unsupported for this provider. */
+  accepts(param: string): boolean {
+    if (this.#unsupported?.has(param) !== true) return true;
+    this.ignored(param, `${param} is not supported by the selected provider and was ignored`);
+    return false;
+  }
+
+  ignored(param: string, message: string): void {
+    this.#warn({ code: "parameter_ignored", param, message });
+  }
+
+  changed(param: string, message: string): void {
+    this.#warn({ code: "parameter_changed", param, message });
+  }
+
+  #warn(warning: Warning): void {
+    if (this.#warned.has(warning.param)) return;
+    this.#warned.add(warning.param);
+    this.warnings.push(warning);
+  }
+}
+
+function unsupported(param: string, message: string): GatewayError {
+  return new GatewayError("unsupported_parameter", message, { param });
+}
+
+/** `data:` URLs become bytes; an https URL would need a fetch, which a codec never does. */
+function encodeImage(url: string, param: string): ContentBlock {
+  const match = dataUrl.exec(url);
+  if (match === null) {
+    throw unsupported(
+      param,
+      "Bedrock Converse accepts images only as inline bytes: send the image as a data: URL (base64), not a link",
+    );
+  }
+  const mime = (match[1] ?? "").toLowerCase();
+  const format = imageFormats[mime];
+  if (format === undefined) {
+    throw unsupported(param, `Bedrock Converse accepts png, jpeg, gif and webp images, not ${mime}`);
+  }
+  return { image: { format, source: { bytes: match[3] ?? "" } } };
+}
+
+function encodeUserContent(content: readonly ContentPart[], at: number, encoder: Encoder): ContentBlock[] {
+  return content.map((part, index) => {
+    if (part.type === "text") return { text: part.text };
+    const param = `messages[${at}].content[${index}].image_url`;
+    if (part.detail !== undefined) {
+      encoder.ignored(`${param}.detail`, "Bedrock Converse has no image detail setting; detail was ignored");
+    }
+    return encodeImage(part.url, `${param}.url`);
+  });
+}
+
+function encodeToolInput(text: string, param: string): Record<string, unknown> {
+  if (text.trim() === "") return {};
+  let input: unknown;
+  try {
+    input = JSON.parse(text) as unknown;
+  } catch {
+    throw new GatewayError(
+      "invalid_request",
+      "tool call arguments must be valid JSON to be sent to Bedrock Converse",
+      { param },
+    );
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new GatewayError(
+      "invalid_request",
+      "tool call arguments must be a JSON object for Bedrock Converse",
+      {
+        param,
+      },
+    );
+  }
+  return input as Record<string, unknown>;
+}
+
+function encodeAssistant(message: AssistantMessage, at: number): ContentBlock[] {
+  const blocks: ContentBlock[] = [];
+  // Bedrock rejects blank text blocks; an assistant turn that only calls tools has none.
+  for (const part of message.content) if (part.text.trim() !== "") blocks.push({ text: part.text });
+  for (const [index, call] of (message.toolCalls ?? []).entries()) {
+    blocks.push({
+      toolUse: {
+        toolUseId: call.id,
+        name: call.name,
+        input: encodeToolInput(call.arguments, `messages[${at}].tool_calls[${index}].function.arguments`),
+      },
+    });
+  }
+  return blocks;
+}
+
+/** Appends a turn, merging it into the previous one of the same role (Bedrock requires alternation). */
+function append(messages: ConverseMessage[], role: "user" | "assistant", content: ContentBlock[]): void {
+  const last = messages.at(-1);
+  if (last?.role === role) last.content.push(...content);
+  else messages.push({ role, content });
+}
+
+function encodeMessages(
+  request: ChatRequest,
+  encoder: Encoder,
+): { messages: ConverseMessage[]; system: string[]; hasToolBlocks: boolean } {
+  const messages: ConverseMessage[] = [];
+  const system: string[] = [];
+  let hasToolBlocks = false;
+  let conversationStarted = false;
+  for (const [at, message] of request.messages.entries()) {
+    switch (message.role) {
+      case "system":
+        if (conversationStarted) {
+          encoder.changed(
+            `messages[${at}]`,
+            "Bedrock Converse takes system prompts only before the conversation; this one was moved there",
+          );
+        }
+        if (message.name !== undefined)
+          encoder.ignored(`messages[${at}].name`, "Bedrock has no message names");
+        system.push(message.content);
+        break;
+      case "user":
+        conversationStarted = true;
+        if (message.name !== undefined)
+          encoder.ignored(`messages[${at}].name`, "Bedrock has no message names");
+        append(messages, "user", encodeUserContent(message.content, at, encoder));
+        break;
+      case "assistant": {
+        conversationStarted = true;
+        if (message.name !== undefined)
+          encoder.ignored(`messages[${at}].name`, "Bedrock has no message names");
+        const blocks = encodeAssistant(message, at);
+        if ((message.toolCalls?.length ?? 0) > 0) hasToolBlocks = true;
+        if (blocks.length === 0) {
+          encoder.ignored(`messages[${at}]`, "Bedrock rejects empty assistant turns; this one was left out");
+          break;
+        }
+        append(messages, "assistant", blocks);
+        break;
+      }
+      case "tool":
+        conversationStarted = true;
+        hasToolBlocks = true;
+        // Consecutive tool results land in one user turn, as Bedrock requires.
+        append(messages, "user", [
+          {
+            toolResult: {
+              toolUseId: message.toolCallId,
+              content: [{ text: message.content }],
+              status: "success",
+            },
+          },
+        ]);
+        break;
+    }
+  }
+  return { messages, system, hasToolBlocks };
+}
+
+function encodeTool(tool: ToolDefinition, index: number, encoder: Encoder): ToolConfig["tools"][number] {
+  if (tool.strict !== undefined) {
+    encoder.ignored(
+      `tools[${index}].function.strict`,
+      "Bedrock Converse has no strict tool schemas; strict was ignored",
+    );
+  }
+  const spec: ToolConfig["tools"][number]["toolSpec"] = {
+    name: tool.name,
+    inputSchema: { json: tool.parameters ?? { type: "object", properties: {} } },
+  };
+  if (tool.description !== undefined && tool.description !== "") spec.description = tool.description;
+  return { toolSpec: spec };
+}
+
+function encodeToolChoice(choice: ToolChoice | undefined): ToolConfig["toolChoice"] {
+  switch (choice?.type) {
+    case undefined:
+      return undefined;
+    case "auto":
+      return { auto: {} };
+    case "required":
+      return { any: {} };
+    case "tool":
+      return { tool: { name: choice.name } };
+    case "none":
+      return undefined;
+  }
+}
+
+function encodeToolConfig(
+  request: ChatRequest,
+  hasToolBlocks: boolean,
+  encoder: Encoder,
+): ToolConfig | undefined {
+  const tools = request.tools;
+  if (tools === undefined || tools.length === 0 || !encoder.accepts("tools")) return undefined;
+  if (request.toolChoice?.type === "none") {
+    // Converse has no "none": leaving the tools out is the only way to forbid calls, and Bedrock
+    // refuses a conversation with tool blocks but no toolConfig.
+    if (hasToolBlocks) {
+      throw unsupported(
+        "tool_choice",
+        'Bedrock Converse cannot express tool_choice "none" in a conversation that already has tool calls',
+      );
+    }
+    encoder.changed("tool_choice", 'Bedrock Converse has no tool_choice "none"; the tools were not sent');
+    return undefined;
+  }
+  const config: ToolConfig = { tools: tools.map((tool, index) => encodeTool(tool, index, encoder)) };
+  const choice = encodeToolChoice(request.toolChoice);
+  if (choice !== undefined && encoder.accepts("tool_choice")) config.toolChoice = choice;
+  return config;
+}
+
+function encodeInferenceConfig(request: ChatRequest, encoder: Encoder): InferenceConfig | undefined {
+  const config: InferenceConfig = {};
+  if (request.maxOutputTokens !== undefined && encoder.accepts("max_completion_tokens")) {
+    config.maxTokens = request.maxOutputTokens;
+  }
+  if (request.temperature !== undefined && encoder.accepts("temperature"))
+    config.temperature = request.temperature;
+  if (request.topP !== undefined && encoder.accepts("top_p")) config.topP = request.topP;
+  if (request.stop !== undefined && request.stop.length > 0 && encoder.accepts("stop")) {
+    config.stopSequences = [...request.stop];
+  }
+  return Object.keys(config).length === 0 ? undefined : config;
+}
+
+/**
+ * `json_schema` → `outputConfig.textFormat` (the schema travels as a string); `json_object` has no
+ * Converse equivalent, so it becomes an instruction in the system prompt, with a warning.
+ */
+function encodeResponseFormat(
+  format: ResponseFormat | undefined,
+  body: ConverseRequest,
+  system: string[],
+  encoder: Encoder,
+): void {
+  if (format === undefined || format.type === "text" || !encoder.accepts("response_format")) return;
+  if (format.type === "json") {
+    system.push(JSON_MODE_INSTRUCTION);
+    encoder.changed(
+      "response_format",
+      "Bedrock Converse has no JSON mode; the model was instructed to answer in JSON instead",
+    );
+    return;
+  }
+  if (format.strict === false) {
+    encoder.ignored("response_format.json_schema.strict", "Bedrock structured output is always strict");
+  }
+  const jsonSchema: { schema: string; name: string; description?: string } = {
+    schema: JSON.stringify(format.schema ?? { type: "object" }),
+    name: format.name,
+  };
+  if (format.description !== undefined) jsonSchema.description = format.description;
+  body.outputConfig = { textFormat: { type: "json_schema", structure: { jsonSchema } } };
+}
+
+/**
+ * Canonical request → Converse / ConverseStream body (identical for both; the transport picks the path,
+ * and the model travels in the path, not the body).
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
+ */
+export function encodeBedrockConverseRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest {
+  const encoder = new Encoder(target);
+  const { messages, system, hasToolBlocks } = encodeMessages(request, encoder);
+  const body: ConverseRequest = { messages };
+  const inferenceConfig = encodeInferenceConfig(request, encoder);
+  if (inferenceConfig !== undefined) body.inferenceConfig = inferenceConfig;
+  const toolConfig = encodeToolConfig(request, hasToolBlocks, encoder);
+  if (toolConfig !== undefined) body.toolConfig = toolConfig;
+  encodeResponseFormat(request.responseFormat, body, system, encoder);
+  if (system.length > 0) body.system = system.map((text) => ({ text }));
+  if (request.parallelToolCalls === false) {
+    encoder.ignored("parallel_tool_calls", "Bedrock Converse cannot turn off parallel tool calls");
+  }
+  if (request.seed !== undefined) encoder.ignored("seed", "Bedrock Converse has no seed");
+  if (request.user !== undefined) encoder.ignored("user", "Bedrock Converse has no end-user id");
+  if (request.metadata !== undefined && encoder.accepts("metadata")) {
+    // Bedrock's request metadata plays the same part: tags on the invocation log.
+    body.requestMetadata = { ...request.metadata };
+  }
+  const wire = body as unknown as Record<string, unknown>;
+  const passthrough = request.passthrough;
+  if (passthrough !== undefined) {
+    const fields = passthrough.fields;
+    for (const name in fields) {
+      if (passthrough.dialect === "bedrock-converse" && !Object.hasOwn(wire, name) && encoder.accepts(name)) {
+        wire[name] = fields[name];
+      } else if (passthrough.dialect !== "bedrock-converse") {
+        encoder.ignored(name, `${name} has no Bedrock Converse equivalent and was ignored`);
+      }
+    }
+  }
+  return { body: wire, warnings: encoder.warnings };
+}

@@ -1,0 +1,57 @@
+/**
+ * The parts of the Converse request that the encoder writes. Responses are read with tolerant readers
+ * (`wire.ts`) rather than trusted types, because AWS adds members at will.
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_RequestSyntax
+ */
+
+export type ImageFormat = "png" | "jpeg" | "gif" | "webp";
+
+/** A content block is a union: exactly one member is set. */
+export type ContentBlock =
+  | { text: string }
+  | { image: { format: ImageFormat; source: { bytes: string } } }
+  | { toolUse: { toolUseId: string; name: string; input: Record<string, unknown> } }
+  | {
+      toolResult: {
+        toolUseId: string;
+        content: ({ text: string } | { json: unknown })[];
+        status: "success" | "error";
+      };
+    };
+
+export interface ConverseMessage {
+  role: "user" | "assistant";
+  content: ContentBlock[];
+}
+
+export interface InferenceConfig {
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stopSequences?: string[];
+}
+
+export interface ToolConfig {
+  tools: {
+    toolSpec: {
+      name: string;
+      description?: string;
+      inputSchema: { json: Readonly<Record<string, unknown>> };
+    };
+  }[];
+  toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
+}
+
+export interface ConverseRequest {
+  messages: ConverseMessage[];
+  system?: { text: string }[];
+  inferenceConfig?: InferenceConfig;
+  toolConfig?: ToolConfig;
+  outputConfig?: {
+    textFormat: {
+      type: "json_schema";
+      structure: { jsonSchema: { schema: string; name: string; description?: string } };
+    };
+  };
+  requestMetadata?: Record<string, string>;
+}
