@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { GatewayError } from "../errors/gateway-error.js";
+import { encodeError as encodeAnthropicError } from "../ingress/anthropic/encode-error.js";
 import { encodeError } from "../ingress/openai/encode-error.js";
 
 /**
@@ -24,4 +25,25 @@ export function sendOpenAIError(response: ServerResponse, error: GatewayError, h
     headers.push("retry-after", String(Math.ceil(error.retryAfterSeconds)));
   if (error.code === "body_too_large") headers.push("connection", "close");
   sendJson(response, error.status, encodeError(error), headers);
+}
+
+/**
+ * Writes an error in Anthropic's envelope (for `/v1/messages…`), with Retry-After when the upstream
+ * asked for one and Anthropic's `request-id` header beside `x-request-id`.
+ */
+export function sendAnthropicError(
+  response: ServerResponse,
+  error: GatewayError,
+  headers: string[],
+  requestId: string,
+): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  if (error.retryAfterSeconds !== undefined)
+    headers.push("retry-after", String(Math.ceil(error.retryAfterSeconds)));
+  if (error.code === "body_too_large") headers.push("connection", "close");
+  if (!headers.includes("request-id")) headers.push("request-id", requestId);
+  sendJson(response, error.status, encodeAnthropicError(error, requestId), headers);
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Cancellation } from "../engine/cancellation.js";
 import { ClientAbortedError } from "../engine/upstream-failure.js";
 import { GatewayError, normalizeError } from "../errors/gateway-error.js";
-import { sendJson, sendOpenAIError } from "./respond.js";
+import { sendAnthropicError, sendJson, sendOpenAIError } from "./respond.js";
+import { anthropicCountTokens, anthropicMessages, isAnthropicPath } from "./routes/anthropic-messages.js";
 import { matchAzurePath } from "./azure-paths.js";
 import type { RequestContext } from "./routes/context.js";
 import { openaiListModels, openaiRetrieveModel } from "./routes/models.js";
@@ -22,6 +23,8 @@ const knownPaths = new Map<string, string>([
   ["/v1/models", "GET"],
   ["/healthz", "GET"],
   ["/readyz", "GET"],
+  ["/v1/messages", "POST"],
+  ["/v1/messages/count_tokens", "POST"],
 ]);
 
 /**
@@ -52,7 +55,10 @@ export function createRequestHandler(
         services.logger.error({ err: error, requestId }, "request failed");
       if (context.attempts.length > 0)
         context.headers.push("x-switchyard-attempts", String(context.attempts.length));
-      sendOpenAIError(response, failure, context.headers);
+      // Anthropic clients read errors under /v1/messages in Anthropic's envelope, whatever failed.
+      if (isAnthropicPath(pathOf(request.url)))
+        sendAnthropicError(response, failure, context.headers, requestId);
+      else sendOpenAIError(response, failure, context.headers);
     };
     // `route` is not an async function: wrapping the routes' own promises would cost microtasks.
     try {
@@ -78,6 +84,14 @@ function route(
   if (method === "POST" && path === "/v1/chat/completions") {
     if (!state.accepting) throw shuttingDown();
     return openaiChatCompletions(services, request, response, context, undefined);
+  }
+  if (method === "POST" && path === "/v1/messages") {
+    if (!state.accepting) throw shuttingDown();
+    return anthropicMessages(services, request, response, context);
+  }
+  if (method === "POST" && path === "/v1/messages/count_tokens") {
+    if (!state.accepting) throw shuttingDown();
+    return anthropicCountTokens(services, request, response, context);
   }
   if (method === "POST" && path === "/v1/embeddings") {
     if (!state.accepting) throw shuttingDown();
@@ -115,6 +129,11 @@ function route(
     throw new GatewayError("method_not_allowed", `${method} is not allowed on ${path}; use ${allowed}.`);
   }
   throw new GatewayError("route_not_found", `Unknown request URL: ${method} ${path}.`);
+}
+
+function pathOf(url: string | undefined): string {
+  const query = url === undefined ? -1 : url.indexOf("?");
+  return url === undefined ? "/" : query === -1 ? url : url.slice(0, query);
 }
 
 function shuttingDown(): GatewayError {

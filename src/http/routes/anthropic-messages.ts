@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Capability } from "../../config/types.js";
+import type { ChatRequest } from "../../core/chat-request.js";
+import { countInputTokens, loadTokenCounter } from "../../ingress/anthropic/count-tokens.js";
+import { encodeMessagesResponse } from "../../ingress/anthropic/encode-messages-response.js";
+import {
+  parseCountTokensRequest,
+  parseMessagesRequest,
+} from "../../ingress/anthropic/parse-messages-request.js";
+import { readJsonBody } from "../body.js";
+import { AnthropicSseSink } from "../anthropic-stream-sink.js";
+import { sendJson } from "../respond.js";
+import { addRouteHeaders } from "../route-headers.js";
+import { planFor, requireCapability, resolveModel, type GatewayServices } from "../services.js";
+import type { RequestContext } from "./context.js";
+
+/** Whether a path belongs to the Anthropic ingress, whose errors use Anthropic's envelope. */
+export function isAnthropicPath(path: string): boolean {
+  return path.startsWith("/v1/messages") && (path.length === 12 || path.charCodeAt(12) === 47); /* / */
+}
+
+/**
+ * `POST /v1/messages`: the same key, plan and executor as `/v1/chat/completions`, with Anthropic's
+ * request, response, stream and error shapes. The `anthropic-version` and `anthropic-beta` headers
+ * are accepted and not required: the gateway speaks one version of the API.
+ */
+export async function anthropicMessages(
+  services: GatewayServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: RequestContext,
+): Promise<void> {
+  context.headers.push("request-id", context.requestId);
+  const key = services.keys.authenticate(request.headers);
+  const chat = parseMessagesRequest(
+    await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
+  );
+  const model = resolveModel(services, key, chat.model, "chat");
+  const needs = requiredCapabilities(chat);
+  for (const [capability, param] of needs) requireCapability(model, capability, param);
+  const plan = planFor(
+    services,
+    chat.model,
+    needs.map(([capability]) => capability),
+  );
+
+  const attempts = context.attempts;
+  const identity = { id: `msg_${context.requestId}`, model: chat.model };
+  if (!chat.stream) {
+    const { result, route } = await services.executor.chat(chat, plan, context.cancellation, attempts);
+    const headers = addRouteHeaders(context.headers, route, attempts.length);
+    sendJson(response, 200, encodeMessagesResponse(result, identity), headers);
+    return;
+  }
+  const sink = new AnthropicSseSink(response, attempts, context.headers, {
+    ...identity,
+    requestId: context.requestId,
+  });
+  await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
+}
+
+/**
+ * `POST /v1/messages/count_tokens`: answered by the gateway itself, with an estimate (see
+ * `countInputTokens`); the key must be allowed the model, as for `/v1/messages`.
+ */
+export async function anthropicCountTokens(
+  services: GatewayServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: RequestContext,
+): Promise<void> {
+  context.headers.push("request-id", context.requestId);
+  const key = services.keys.authenticate(request.headers);
+  const chat = parseCountTokensRequest(
+    await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
+  );
+  resolveModel(services, key, chat.model, "chat");
+  const countText = await loadTokenCounter();
+  sendJson(response, 200, { input_tokens: countInputTokens(chat, countText) }, context.headers);
+}
+
+/** The capabilities a request needs from its model, each with the field (Anthropic's path) that needs it. */
+function requiredCapabilities(chat: ChatRequest): [Capability, string][] {
+  const needs: [Capability, string][] = [];
+  if (chat.tools !== undefined && chat.tools.length > 0) needs.push(["tools", "tools"]);
+  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text")
+    needs.push(["json", "output_config.format"]);
+  if (
+    chat.messages.some(
+      (message) => message.role === "user" && message.content.some((part) => part.type === "image"),
+    )
+  ) {
+    // Canonical messages do not line up one to one with Anthropic's (tool results split out), so the
+    // error names the list rather than a wrong index.
+    needs.push(["vision", "messages"]);
+  }
+  return needs;
+}

@@ -1,0 +1,298 @@
+import type {
+  ContentPart,
+  ImagePart,
+  Message,
+  SystemMessage,
+  TextPart,
+  ToolCall,
+  ToolMessage,
+} from "../../core/chat-request.js";
+import {
+  choices,
+  invalid,
+  join,
+  missing,
+  optionalBoolean,
+  present,
+  rejectExtra,
+  requireObject,
+  requireString,
+  unsupported,
+  type JsonRecord,
+} from "./validate.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Block types this ingress translates; the order is the one error messages list them in. */
+const blockTypes = ["text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking"] as const;
+
+/**
+ * Anthropic block types with no canonical form: a clear 400 rather than a silent drop (documents and
+ * search results would change what the model sees; server-tool blocks need Anthropic's own servers).
+ */
+const unsupportedBlockTypes = new Set([
+  "document",
+  "search_result",
+  "container_upload",
+  "server_tool_use",
+  "web_search_tool_result",
+  "web_fetch_tool_result",
+  "code_execution_tool_result",
+  "bash_code_execution_tool_result",
+  "text_editor_code_execution_tool_result",
+  "tool_search_tool_result",
+  "mcp_tool_use",
+  "mcp_tool_result",
+  "tool_reference",
+]);
+
+const messageFields = new Set(["role", "content"]);
+const textFields = new Set(["type", "text", "cache_control", "citations"]);
+const imageFields = new Set(["type", "source", "cache_control"]);
+const toolUseFields = new Set(["type", "id", "name", "input", "cache_control"]);
+const toolResultFields = new Set(["type", "tool_use_id", "content", "is_error", "cache_control"]);
+const thinkingFields = new Set(["type", "thinking", "signature"]);
+const redactedThinkingFields = new Set(["type", "data"]);
+const imageMediaTypes = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
+
+/**
+ * The top-level `system`: a string or text blocks. Each block becomes one canonical system message,
+ * so a codec of Anthropic's dialect can rebuild the blocks; an empty system adds nothing.
+ * `cache_control` on blocks has no canonical form and is dropped (a cost hint, not content).
+ * @see https://docs.claude.com/en/api/messages
+ */
+export function parseSystem(value: unknown): SystemMessage[] {
+  if (!present(value)) return [];
+  if (typeof value === "string") return value === "" ? [] : [{ role: "system", content: value }];
+  if (!Array.isArray(value))
+    throw invalid("system", "Input should be a valid string or a list of text blocks");
+  return (value as unknown[]).map((block, index): SystemMessage => {
+    const at = `system.${index}`;
+    const record = requireObject(block, at);
+    if (record["type"] !== "text") {
+      if (!present(record["type"])) throw missing(`${at}.type`);
+      throw invalid(`${at}.type`, "Input should be 'text'");
+    }
+    return { role: "system", content: parseTextBlock(record, at).text };
+  });
+}
+
+/**
+ * `messages` → canonical messages. A user turn's `tool_result` blocks become canonical `tool` messages,
+ * in their order and before the turn's other content, which is where OpenAI-style dialects want them.
+ */
+export function parseMessages(value: unknown): Message[] {
+  if (!present(value)) throw missing("messages");
+  if (!Array.isArray(value)) throw invalid("messages", "Input should be a valid list");
+  if (value.length === 0) throw invalid("messages", "at least one message is required");
+  const out: Message[] = [];
+  const last = value.length - 1;
+  (value as unknown[]).forEach((message, index) => {
+    parseMessage(message, index, index === last, out);
+  });
+  return out;
+}
+
+function parseMessage(value: unknown, index: number, isLast: boolean, out: Message[]): void {
+  const at = `messages.${index}`;
+  const message = requireObject(value, at);
+  rejectExtra(message, messageFields, at);
+  const role = message["role"];
+  if (!present(role)) throw missing(`${at}.role`);
+  if (role !== "user" && role !== "assistant")
+    throw invalid(`${at}.role`, "Input should be 'user' or 'assistant'");
+  const content = message["content"];
+  if (!present(content)) throw missing(`${at}.content`);
+  let blocks: unknown[];
+  if (typeof content === "string") {
+    blocks = content === "" ? [] : [{ type: "text", text: content }];
+  } else if (Array.isArray(content)) {
+    blocks = content;
+  } else {
+    throw invalid(`${at}.content`, "Input should be a valid string or a list of content blocks");
+  }
+  if (blocks.length === 0) {
+    // An empty final assistant turn is a prefill of nothing: the same request as no prefill at all.
+    if (isLast && role === "assistant") return;
+    throw invalid(
+      `${at}.content`,
+      "all messages must have non-empty content except for the optional final assistant message",
+    );
+  }
+  if (role === "user") parseUserBlocks(blocks, `${at}.content`, out);
+  else out.push(parseAssistantBlocks(blocks, `${at}.content`));
+}
+
+function blockType(block: JsonRecord, at: string): string {
+  const type = block["type"];
+  if (!present(type)) throw missing(`${at}.type`);
+  if (typeof type === "string" && unsupportedBlockTypes.has(type)) {
+    throw unsupported(`${at}.type`, `content blocks of type '${type}' are not supported by this gateway`);
+  }
+  if (typeof type !== "string" || !(blockTypes as readonly string[]).includes(type)) {
+    throw invalid(`${at}.type`, `Input should be ${choices(blockTypes)}`);
+  }
+  return type;
+}
+
+function parseUserBlocks(blocks: readonly unknown[], at: string, out: Message[]): void {
+  const parts: ContentPart[] = [];
+  blocks.forEach((value, index) => {
+    const blockAt = join(at, index);
+    const block = requireObject(value, blockAt);
+    const type = blockType(block, blockAt);
+    switch (type) {
+      case "text":
+        parts.push(parseTextBlock(block, blockAt));
+        return;
+      case "image":
+        parts.push(parseImageBlock(block, blockAt));
+        return;
+      case "tool_result":
+        out.push(parseToolResult(block, blockAt));
+        return;
+      default:
+        throw invalid(`${blockAt}.type`, `'${type}' blocks are only allowed in assistant messages`);
+    }
+  });
+  if (parts.length > 0) out.push({ role: "user", content: parts });
+}
+
+/**
+ * Assistant turns: text and `tool_use` blocks. Replayed `thinking` / `redacted_thinking` blocks are
+ * checked and dropped: the canonical assistant message has no place for them (nor for their
+ * signatures), and no other dialect can take them. See docs/anthropic-ingress.md.
+ */
+function parseAssistantBlocks(blocks: readonly unknown[], at: string): Message {
+  const content: TextPart[] = [];
+  const toolCalls: ToolCall[] = [];
+  blocks.forEach((value, index) => {
+    const blockAt = join(at, index);
+    const block = requireObject(value, blockAt);
+    const type = blockType(block, blockAt);
+    switch (type) {
+      case "text":
+        content.push(parseTextBlock(block, blockAt));
+        return;
+      case "tool_use":
+        toolCalls.push(parseToolUse(block, blockAt));
+        return;
+      case "thinking":
+        rejectExtra(block, thinkingFields, blockAt);
+        requireString(block["thinking"], `${blockAt}.thinking`);
+        requireString(block["signature"], `${blockAt}.signature`);
+        return;
+      case "redacted_thinking":
+        rejectExtra(block, redactedThinkingFields, blockAt);
+        requireString(block["data"], `${blockAt}.data`);
+        return;
+      case "image":
+        throw unsupported(`${blockAt}.type`, "image blocks are only supported in user messages");
+      default:
+        throw invalid(`${blockAt}.type`, `'${type}' blocks are only allowed in user messages`);
+    }
+  });
+  const message: Mutable<Message & { role: "assistant" }> = { role: "assistant", content };
+  if (toolCalls.length > 0) message.toolCalls = toolCalls;
+  return message;
+}
+
+/** A text block; `citations` on replayed text have no canonical form and are dropped with `cache_control`. */
+function parseTextBlock(block: JsonRecord, at: string): TextPart {
+  rejectExtra(block, textFields, at);
+  checkCacheControl(block, at);
+  const citations = block["citations"];
+  if (present(citations) && !Array.isArray(citations)) {
+    throw invalid(`${at}.citations`, "Input should be a valid list");
+  }
+  return { type: "text", text: requireString(block["text"], `${at}.text`) };
+}
+
+function checkCacheControl(block: JsonRecord, at: string): void {
+  const value = block["cache_control"];
+  if (present(value)) requireObject(value, `${at}.cache_control`);
+}
+
+/** Base64 sources become `data:` URLs, URL sources stay URLs; Files API ids are not supported. */
+function parseImageBlock(block: JsonRecord, at: string): ImagePart {
+  rejectExtra(block, imageFields, at);
+  checkCacheControl(block, at);
+  const sourceAt = `${at}.source`;
+  if (!present(block["source"])) throw missing(sourceAt);
+  const source = requireObject(block["source"], sourceAt);
+  switch (source["type"]) {
+    case "base64": {
+      rejectExtra(source, new Set(["type", "media_type", "data"]), sourceAt);
+      const mediaType = source["media_type"];
+      if (!present(mediaType)) throw missing(`${sourceAt}.media_type`);
+      if (typeof mediaType !== "string" || !(imageMediaTypes as readonly string[]).includes(mediaType)) {
+        throw invalid(`${sourceAt}.media_type`, `Input should be ${choices(imageMediaTypes)}`);
+      }
+      const data = requireString(source["data"], `${sourceAt}.data`);
+      return { type: "image", url: `data:${mediaType};base64,${data}` };
+    }
+    case "url": {
+      rejectExtra(source, new Set(["type", "url"]), sourceAt);
+      const url = requireString(source["url"], `${sourceAt}.url`);
+      if (url === "") throw invalid(`${sourceAt}.url`, "String should have at least 1 character");
+      return { type: "image", url };
+    }
+    case "file":
+      throw unsupported(`${sourceAt}.type`, "file sources (the Files API) are not supported by this gateway");
+    case undefined:
+    case null:
+      throw missing(`${sourceAt}.type`);
+    default:
+      throw invalid(`${sourceAt}.type`, "Input should be 'base64', 'url' or 'file'");
+  }
+}
+
+/** `input` must be an object; it travels as its JSON text, like every canonical tool call. */
+function parseToolUse(block: JsonRecord, at: string): ToolCall {
+  rejectExtra(block, toolUseFields, at);
+  checkCacheControl(block, at);
+  const id = requireString(block["id"], `${at}.id`);
+  if (id === "") throw invalid(`${at}.id`, "String should have at least 1 character");
+  const name = requireString(block["name"], `${at}.name`);
+  if (name === "") throw invalid(`${at}.name`, "String should have at least 1 character");
+  if (!present(block["input"])) throw missing(`${at}.input`);
+  const input = requireObject(block["input"], `${at}.input`);
+  return { id, name, arguments: JSON.stringify(input) };
+}
+
+/**
+ * A `tool_result` → a canonical `tool` message. Its content may be a string or text blocks (joined
+ * with newlines); images inside tool results have no canonical form. The canonical tool message has
+ * no error flag, so `is_error: true` is kept visible to the model as an `Error: ` prefix.
+ */
+function parseToolResult(block: JsonRecord, at: string): ToolMessage {
+  rejectExtra(block, toolResultFields, at);
+  checkCacheControl(block, at);
+  const toolCallId = requireString(block["tool_use_id"], `${at}.tool_use_id`);
+  if (toolCallId === "") throw invalid(`${at}.tool_use_id`, "String should have at least 1 character");
+  const content = toolResultText(block["content"], `${at}.content`);
+  const isError = optionalBoolean(block, "is_error", at) ?? false;
+  return { role: "tool", toolCallId, content: isError ? `Error: ${content}` : content };
+}
+
+function toolResultText(value: unknown, at: string): string {
+  if (!present(value)) return "";
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) throw invalid(at, "Input should be a valid string or a list of content blocks");
+  return (value as unknown[])
+    .map((item, index) => {
+      const itemAt = join(at, index);
+      const part = requireObject(item, itemAt);
+      const type = part["type"];
+      if (type === "text") return parseTextBlock(part, itemAt).text;
+      if (!present(type)) throw missing(`${itemAt}.type`);
+      if (type === "image" || type === "document" || type === "search_result") {
+        throw unsupported(
+          `${itemAt}.type`,
+          `'${type}' blocks inside tool results are not supported by this gateway`,
+        );
+      }
+      throw invalid(`${itemAt}.type`, "Input should be 'text', 'image', 'document' or 'search_result'");
+    })
+    .join("\n");
+}
