@@ -1,6 +1,7 @@
 import type { ProviderConfig } from "../config/types.js";
 import { anthropicTransport } from "./anthropic.js";
 import { azureTransport } from "./azure.js";
+import { bedrockTransport } from "./bedrock.js";
 import { openaiTransport } from "./openai.js";
 import type { Transport } from "./transport.js";
 
@@ -14,6 +15,7 @@ export function createTransport(provider: ProviderConfig): Transport {
     case "azure":
       return azureTransport(provider);
     case "bedrock":
+      return bedrockTransport(provider);
     case "vertex":
     case "gemini":
       throw new Error(`no transport for ${provider.kind} yet`);
