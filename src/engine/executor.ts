@@ -7,7 +7,9 @@ import type { StreamPart } from "../core/stream-part.js";
 import type { Usage } from "../core/usage.js";
 import type { ErrorCode } from "../errors/codes.js";
 import { GatewayError } from "../errors/gateway-error.js";
+import type { HealthTracker } from "../health/tracker.js";
 import type { Candidate, Plan } from "../routing/plan.js";
+import { explainEmptyPlan } from "../routing/planner.js";
 import type { Operation, Transport, UpstreamRequest } from "../transports/transport.js";
 import type { Cancellation } from "./cancellation.js";
 import { relayStream } from "./relay-stream.js";
@@ -59,8 +61,16 @@ export interface ExecutorDeps {
   readonly embeddingsCodecs: ReadonlyMap<EmbeddingsDialect, EmbeddingsCodec>;
   readonly firstByteTimeoutMs: number;
   readonly idleTimeoutMs: number;
-  /** Monotonic milliseconds; injected for tests. */
+  /** Live health and circuit breakers; every attempt's outcome is recorded here. */
+  readonly health: HealthTracker;
+  /** Monotonic milliseconds, for latencies; injected for tests. */
   readonly now?: () => number;
+  /** Epoch milliseconds, for circuits (they are shown to people as clock times); injected for tests. */
+  readonly clock?: () => number;
+  /** Waits between retries; injected for tests. */
+  readonly sleep?: (ms: number, cancellation: Cancellation) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  readonly random?: () => number;
   /** Told the first time each provider drops or changes each parameter (later times only go in headers). */
   readonly onFirstWarning?: (provider: string, warning: Warning) => void;
 }
@@ -80,11 +90,17 @@ export interface StreamOutcome {
 export class Executor {
   readonly #deps: ExecutorDeps;
   readonly #now: () => number;
+  readonly #clock: () => number;
+  readonly #sleep: (ms: number, cancellation: Cancellation) => Promise<void>;
+  readonly #random: () => number;
   readonly #warned = new Set<string>();
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? performance.now.bind(performance);
+    this.#clock = deps.clock ?? Date.now;
+    this.#sleep = deps.sleep ?? sleepUnlessCancelled;
+    this.#random = deps.random ?? Math.random;
   }
 
   chat(
@@ -94,16 +110,22 @@ export class Executor {
     attempts: AttemptRecord[],
   ): Promise<{ result: ChatResult; route: Route }> {
     // Promise chains rather than nested async functions: fewer microtasks on the hot path.
-    return this.#walk(plan, attempts, cancellation, (candidate, record) => {
+    return this.#walk(plan, attempts, cancellation, (candidate, record, timeouts) => {
       const { transport, codec } = this.#chatPipeline(candidate);
       const encoded = this.#noted(candidate, codec.encodeChatRequest(request, encodeTarget(candidate)));
-      return this.#sendForJson(codec, transport, "chat", candidate, encoded.body, cancellation).then(
-        (answer) => {
-          const result = codec.decodeChatResponse(answer.json);
-          record(answer.statusCode, undefined);
-          return { result, route: { candidate, warnings: encoded.warnings } };
-        },
-      );
+      return this.#sendForJson(
+        codec,
+        transport,
+        "chat",
+        candidate,
+        encoded.body,
+        cancellation,
+        timeouts,
+      ).then((answer) => {
+        const result = codec.decodeChatResponse(answer.json);
+        record(answer.statusCode, undefined);
+        return { result, route: { candidate, warnings: encoded.warnings } };
+      });
     });
   }
 
@@ -114,25 +136,53 @@ export class Executor {
     attempts: AttemptRecord[],
     sink: ChatStreamSink,
   ): Promise<StreamOutcome> {
-    return this.#walk(plan, attempts, cancellation, async (candidate, record) => {
-      const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = this.#noted(candidate, codec.encodeChatRequest(request, encodeTarget(candidate)));
-      const answer = await this.#send(
-        exchangeStreaming,
-        transport,
-        { operation: "chat", stream: true, candidate, body: encoded.body },
-        cancellation,
-      );
-      if (answer.statusCode >= 300) throw upstreamError(codec, answer, await answer.text(), candidate);
-      return relayStream({
-        answer,
-        codec,
-        sink,
-        route: { candidate, warnings: encoded.warnings },
-        cancellation,
-        record: (code) => record(answer.statusCode, code),
-      });
-    });
+    return this.#walk(
+      plan,
+      attempts,
+      cancellation,
+      async (candidate, record, timeouts, started) => {
+        const { transport, codec } = this.#chatPipeline(candidate);
+        const encoded = this.#noted(candidate, codec.encodeChatRequest(request, encodeTarget(candidate)));
+        const answer = await this.#send(
+          exchangeStreaming,
+          transport,
+          { operation: "chat", stream: true, candidate, body: encoded.body },
+          cancellation,
+          timeouts,
+        );
+        if (answer.statusCode >= 300) throw upstreamError(codec, answer, await answer.text(), candidate);
+        let ttftMs: number | undefined;
+        const timedSink: ChatStreamSink = {
+          open: (route) => {
+            ttftMs = this.#now() - started;
+            sink.open(route);
+          },
+          write: (part) => sink.write(part),
+          flush: () => sink.flush(),
+          drain: () => sink.drain(),
+          end: (error) => sink.end(error),
+        };
+        const outcome = await relayStream({
+          answer,
+          codec,
+          sink: timedSink,
+          route: { candidate, warnings: encoded.warnings },
+          cancellation,
+          record: (code) => record(answer.statusCode, code),
+        });
+        const health = this.#deps.health;
+        if (outcome.failedAfterOpen !== undefined)
+          health.record(candidate.offering.id, { ok: false }, this.#clock());
+        else
+          health.record(
+            candidate.offering.id,
+            { ok: true, latencyMs: this.#now() - started, ttftMs },
+            this.#clock(),
+          );
+        return outcome;
+      },
+      true,
+    );
   }
 
   embeddings(
@@ -141,14 +191,14 @@ export class Executor {
     cancellation: Cancellation,
     attempts: AttemptRecord[],
   ): Promise<{ result: EmbeddingsResult; route: Route }> {
-    return this.#walk(plan, attempts, cancellation, (candidate, record) => {
+    return this.#walk(plan, attempts, cancellation, (candidate, record, timeouts) => {
       const transport = this.#transport(candidate);
       const dialect = candidate.offering.embeddingsDialect;
       const codec = dialect === undefined ? undefined : this.#deps.embeddingsCodecs.get(dialect);
       if (codec === undefined) throw missingCodec(dialect);
       const encoded = this.#noted(candidate, codec.encodeEmbeddingsRequest(request, encodeTarget(candidate)));
       const body = encoded.body;
-      return this.#sendForJson(codec, transport, "embeddings", candidate, body, cancellation).then(
+      return this.#sendForJson(codec, transport, "embeddings", candidate, body, cancellation, timeouts).then(
         (answer) => {
           const result = codec.decodeEmbeddingsResponse(answer.json);
           record(answer.statusCode, undefined);
@@ -158,7 +208,18 @@ export class Executor {
     });
   }
 
-  /** Tries candidates in order until one succeeds, recording every attempt. */
+  /**
+   * Walks the plan: each candidate in order, retried in place while that helps, recording every
+   * attempt and its outcome in the health tracker.
+   *
+   * - `retry` failures (429, 408, 5xx, resets, timeouts) try the same offering again after a backoff
+   *   with full jitter, up to the policy's attempts per offering. A Retry-After opens the offering's
+   *   circuit for that long (capped); the walk then moves on, and waits for it only when this is the
+   *   last candidate and the wait is within the cap.
+   * - `next` failures (auth, model missing there, an open circuit) move to the next candidate at once.
+   * - `stop` failures (the client's own 400) end the walk: no other offering would answer differently.
+   * Streams reach here only while no byte has gone to the client (see relay-stream).
+   */
   async #walk<T>(
     plan: Plan,
     attempts: AttemptRecord[],
@@ -166,51 +227,89 @@ export class Executor {
     attempt: (
       candidate: Candidate,
       record: (status: number | undefined, code: ErrorCode | undefined) => void,
+      timeouts: AttemptTimeouts,
+      started: number,
     ) => Promise<T>,
+    recordsOwnSuccess = false,
   ): Promise<T> {
     if (plan.candidates.length === 0) {
-      throw new GatewayError("no_offering_available", `no provider offers ${plan.model} to this key`, {
-        param: "model",
-      });
+      throw new GatewayError("no_offering_available", explainEmptyPlan(plan), { param: "model" });
     }
+    const { retries, timeouts } = plan.policy;
+    const health = this.#deps.health;
+    const deadline = timeouts.totalMs === undefined ? Infinity : this.#now() + timeouts.totalMs;
+    const firstByteMs = timeouts.firstTokenMs ?? this.#deps.firstByteTimeoutMs;
     let lastError: GatewayError | undefined;
-    for (const candidate of plan.candidates) {
-      const started = this.#now();
-      let recorded = false;
-      const record = (status: number | undefined, code: ErrorCode | undefined): void => {
-        recorded = true;
-        attempts.push({
-          provider: candidate.provider.id,
-          offering: candidate.offering.id,
-          status,
-          code,
-          latencyMs: this.#now() - started,
-        });
-      };
-      try {
-        return await attempt(candidate, record);
-      } catch (error) {
-        if (error instanceof ClientAbortedError) throw error;
-        const failure = classifyTransportError(error, candidate.provider.id, cancellation);
-        if (!(failure instanceof GatewayError)) throw failure;
-        if (!recorded) record(failure.upstreamStatus, failure.code);
-        if (failure.failover === "stop") throw failure;
-        lastError = failure;
+    const skipped: string[] = [];
+    for (const [index, candidate] of plan.candidates.entries()) {
+      const offering = candidate.offering.id;
+      const isLast = index === plan.candidates.length - 1;
+      for (let tryNumber = 1; ; tryNumber++) {
+        const remaining = deadline - this.#now();
+        if (remaining <= 0) throw totalTimeout(plan, timeouts.totalMs ?? 0, attempts.length, lastError);
+        if (!health.admit(offering, this.#clock())) {
+          skipped.push(`${offering} (circuit open)`);
+          break;
+        }
+        const started = this.#now();
+        let recorded = false;
+        const record = (status: number | undefined, code: ErrorCode | undefined): void => {
+          recorded = true;
+          attempts.push({
+            provider: candidate.provider.id,
+            offering,
+            status,
+            code,
+            latencyMs: this.#now() - started,
+          });
+        };
+        const attemptTimeouts: AttemptTimeouts = {
+          firstByteMs: Math.max(1, Math.min(firstByteMs, remaining)),
+          connectMs: timeouts.connectMs,
+        };
+        try {
+          const result = await attempt(candidate, record, attemptTimeouts, started);
+          if (!recordsOwnSuccess)
+            health.record(offering, { ok: true, latencyMs: this.#now() - started }, this.#clock());
+          return result;
+        } catch (error) {
+          if (error instanceof ClientAbortedError) {
+            health.release(offering);
+            throw error;
+          }
+          const failure = classifyTransportError(error, candidate.provider.id, cancellation);
+          if (!(failure instanceof GatewayError)) {
+            health.release(offering);
+            throw failure;
+          }
+          if (!recorded) record(failure.upstreamStatus, failure.code);
+          if (failure.failover === "stop") {
+            health.release(offering);
+            throw failure;
+          }
+          const retryAfterMs =
+            failure.retryAfterSeconds === undefined
+              ? undefined
+              : Math.min(failure.retryAfterSeconds * 1000, retries.retryAfterCapMs);
+          health.record(offering, { ok: false, retryAfterMs }, this.#clock());
+          lastError = failure;
+          if (failure.failover !== "retry" || tryNumber >= retries.attemptsPerOffering) break;
+          let wait: number;
+          if (retryAfterMs !== undefined) {
+            const asked = (failure.retryAfterSeconds ?? 0) * 1000;
+            if (!isLast || asked > retries.retryAfterCapMs) break;
+            wait = retryAfterMs;
+          } else {
+            const ceiling = Math.min(retries.backoffMaxMs, retries.backoffBaseMs * 2 ** (tryNumber - 1));
+            wait = Math.round(this.#random() * ceiling);
+          }
+          if (this.#now() + wait >= deadline) break;
+          await this.#sleep(wait, cancellation);
+          if (cancellation.aborted) throw new ClientAbortedError("the client closed the connection");
+        }
       }
     }
-    const last = lastError as GatewayError;
-    const count = plan.candidates.length;
-    throw new GatewayError(
-      last.code,
-      count === 1
-        ? last.message
-        : `all ${count} offerings of ${plan.model} failed; the last: ${last.message}`,
-      {
-        ...(last.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: last.retryAfterSeconds }),
-        ...(last.provider === undefined ? {} : { provider: last.provider }),
-        cause: last,
-      },
-    );
+    throw exhausted(plan, lastError, skipped);
   }
 
   #transport(candidate: Candidate): Transport {
@@ -247,9 +346,10 @@ export class Executor {
     candidate: Candidate,
     body: Record<string, unknown>,
     cancellation: Cancellation,
+    timeouts: AttemptTimeouts,
   ): Promise<{ statusCode: number; json: unknown }> {
     const call = { operation, stream: false, candidate, body };
-    return this.#send(exchangeBuffered, transport, call, cancellation).then((answer) => {
+    return this.#send(exchangeBuffered, transport, call, cancellation, timeouts).then((answer) => {
       if (answer.statusCode >= 300)
         throw upstreamError(codec, answer, answer.body.toString("utf8"), candidate);
       return { statusCode: answer.statusCode, json: parseJson(answer, candidate) };
@@ -265,16 +365,17 @@ export class Executor {
     transport: Transport,
     call: { operation: Operation; stream: boolean; candidate: Candidate; body: Record<string, unknown> },
     cancellation: Cancellation,
+    timeouts: AttemptTimeouts,
   ): Promise<T> {
     const { offering, provider } = call.candidate;
     const dispatch = (upstream: UpstreamRequest): Promise<T> =>
       exchange(
-        this.#deps.pools.get(transport.origin, provider.maxConnections),
+        this.#deps.pools.get(transport.origin, provider.maxConnections, timeouts.connectMs),
         {
           path: upstream.path,
           headers: upstream.headers,
           body: upstream.body,
-          headersTimeout: this.#deps.firstByteTimeoutMs,
+          headersTimeout: timeouts.firstByteMs,
           bodyTimeout: this.#deps.idleTimeoutMs,
         },
         cancellation,
@@ -288,6 +389,73 @@ export class Executor {
     });
     return prepared instanceof Promise ? prepared.then(dispatch) : dispatch(prepared);
   }
+}
+
+/** Per-attempt limits: the policy's, cut to what is left of the request's total time. */
+interface AttemptTimeouts {
+  readonly firstByteMs: number;
+  readonly connectMs: number | undefined;
+}
+
+/** Every candidate was tried (or skipped): the last error, naming what was not tried and why. */
+function exhausted(
+  plan: Plan,
+  lastError: GatewayError | undefined,
+  skipped: readonly string[],
+): GatewayError {
+  const boundary = plan.excluded
+    .filter((exclusion) => exclusion.boundary)
+    .map((exclusion) => `${exclusion.offering.id} (${exclusion.reason})`);
+  const notes = [
+    ...(skipped.length === 0 ? [] : [`skipped: ${skipped.join(", ")}`]),
+    ...(boundary.length === 0 ? [] : [`outside the tenant's boundary, never tried: ${boundary.join(", ")}`]),
+  ];
+  const suffix = notes.length === 0 ? "" : `; ${notes.join("; ")}`;
+  if (lastError === undefined) {
+    return new GatewayError(
+      "no_offering_available",
+      `${plan.model}: every eligible offering has an open circuit${suffix}`,
+      { param: "model" },
+    );
+  }
+  const count = plan.candidates.length;
+  const message =
+    count === 1 && suffix === ""
+      ? lastError.message
+      : `${count === 1 ? "the only eligible offering" : `all ${count} offerings`} of ${plan.model} failed; the last: ${lastError.message}${suffix}`;
+  return new GatewayError(lastError.code, message, {
+    ...(lastError.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: lastError.retryAfterSeconds }),
+    ...(lastError.provider === undefined ? {} : { provider: lastError.provider }),
+    cause: lastError,
+  });
+}
+
+function totalTimeout(
+  plan: Plan,
+  totalMs: number,
+  attempts: number,
+  lastError: GatewayError | undefined,
+): GatewayError {
+  const last = lastError === undefined ? "" : `; the last error: ${lastError.message}`;
+  return new GatewayError(
+    "upstream_timeout",
+    `${plan.model}: the tenant's total timeout of ${totalMs} ms ran out after ${attempts} attempt(s)${last}`,
+    lastError === undefined ? {} : { cause: lastError },
+  );
+}
+
+function sleepUnlessCancelled(ms: number, cancellation: Cancellation): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || cancellation.aborted) return resolve();
+    const unsubscribe = cancellation.subscribe(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolve();
+    }, ms);
+  });
 }
 
 function encodeTarget(candidate: Candidate): EncodeTarget {

@@ -3,7 +3,8 @@ import { openaiChatCodec } from "../codecs/openai-chat/index.js";
 import { resolveConfig } from "../config/load.js";
 import type { StreamPart } from "../core/stream-part.js";
 import type { GatewayError } from "../errors/gateway-error.js";
-import { ConfigOrderPlanner } from "../routing/plan.js";
+import { noHealth } from "../health/health-view.js";
+import { PlanningService } from "../routing/planning-service.js";
 import { Cancellation } from "./cancellation.js";
 import type { ChatStreamSink, Route } from "./executor.js";
 import { relayStream } from "./relay-stream.js";
@@ -75,7 +76,14 @@ const route: Route = (() => {
     "test",
     {},
   );
-  const candidate = new ConfigOrderPlanner(config).plan({ model: "m", capabilities: [] })?.candidates[0];
+  const features = {
+    model: "m",
+    capabilities: [],
+    stream: true,
+    promptTokens: undefined,
+    maxOutputTokens: undefined,
+  };
+  const candidate = new PlanningService(config, noHealth).plan("default", features, {}).candidates[0];
   if (candidate === undefined) throw new Error("no candidate");
   return { candidate, warnings: [] };
 })();

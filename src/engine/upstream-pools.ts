@@ -14,16 +14,18 @@ export class UpstreamPools {
     this.#options = options;
   }
 
-  get(origin: string, connections?: number): Pool {
-    let pool = this.#pools.get(origin);
+  /** The pool for an origin; a tenant's own connect timeout gets a pool of its own. */
+  get(origin: string, connections?: number, connectTimeoutMs?: number): Pool {
+    const key = connectTimeoutMs === undefined ? origin : `${origin} ${connectTimeoutMs}`;
+    let pool = this.#pools.get(key);
     if (pool === undefined) {
       pool = new Pool(origin, {
         connections: connections ?? this.#options.connections,
-        connect: { timeout: this.#options.connectTimeoutMs },
+        connect: { timeout: connectTimeoutMs ?? this.#options.connectTimeoutMs },
         keepAliveTimeout: 30_000,
         pipelining: 1,
       });
-      this.#pools.set(origin, pool);
+      this.#pools.set(key, pool);
     }
     return pool;
   }

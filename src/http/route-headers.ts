@@ -10,6 +10,8 @@ export function addRouteHeaders(headers: string[], route: Route, attempts: numbe
     route.candidate.offering.id,
     "x-switchyard-attempts",
     String(attempts),
+    "x-switchyard-route",
+    formatRoute(route),
   );
   if (route.warnings.length > 0) headers.push("x-switchyard-warnings", formatWarnings(route.warnings));
   return headers;
@@ -21,4 +23,9 @@ export function formatWarnings(warnings: readonly Warning[]): string {
     .map((warning) => `${warning.code}=${warning.param} (${warning.message})`)
     .join(", ")
     .replace(/[^\x20-\x7e]/g, "?");
+}
+
+/** `gpt-4o-mini@azure-eastus; preferred: launch partner of openai`: the choice and its short reason. */
+export function formatRoute(route: Route): string {
+  return `${route.candidate.offering.id}; ${route.candidate.reason}`.replace(/[^\x20-\x7e]/g, "?");
 }

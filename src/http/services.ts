@@ -5,7 +5,13 @@ import { Executor } from "../engine/executor.js";
 import { UpstreamPools } from "../engine/upstream-pools.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { keyAllowsModel, KeyRing } from "../governance/keys.js";
-import { ConfigOrderPlanner, type Plan } from "../routing/plan.js";
+import { HealthTracker } from "../health/tracker.js";
+import type { Plan } from "../routing/plan.js";
+import type { RequestFeatures } from "../routing/planner.js";
+import { PlanningService } from "../routing/planning-service.js";
+import { countPromptTokens } from "../routing/prompt-tokens.js";
+import type { ChatRequest } from "../core/chat-request.js";
+import type { IncomingHttpHeaders } from "node:http";
 import { createTransport, type Transport } from "../transports/index.js";
 
 /** Everything a route needs, built once from the frozen configuration. */
@@ -13,7 +19,8 @@ export interface GatewayServices {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly keys: KeyRing;
-  readonly planner: ConfigOrderPlanner;
+  readonly planner: PlanningService;
+  readonly health: HealthTracker;
   readonly executor: Executor;
   readonly pools: UpstreamPools;
   /** Seconds since the epoch, for response `created` fields. */
@@ -25,7 +32,9 @@ export function createServices(config: GatewayConfig, logger: Logger): GatewaySe
   const pools = new UpstreamPools({ connectTimeoutMs: config.upstream.connectTimeoutMs, connections: 128 });
   const transports = new Map<string, Transport>();
   for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
+  const health = new HealthTracker(config.health);
   const executor = new Executor({
+    health,
     pools,
     transports,
     chatCodecs,
@@ -45,7 +54,8 @@ export function createServices(config: GatewayConfig, logger: Logger): GatewaySe
     config,
     logger,
     keys: new KeyRing(config.keys),
-    planner: new ConfigOrderPlanner(config),
+    planner: new PlanningService(config, health),
+    health,
     executor,
     pools,
     nowSeconds: () => Math.floor(Date.now() / 1000),
@@ -73,11 +83,39 @@ export function resolveModel(
   return found;
 }
 
-/** The plan for a catalog model (the planner knows every model the catalog has). */
-export function planFor(services: GatewayServices, model: string, capabilities: readonly Capability[]): Plan {
-  const plan = services.planner.plan({ model, capabilities });
-  if (plan === undefined) throw new Error(`no plan for catalog model ${model}`);
-  return plan;
+/**
+ * The plan for one request: the key's tenant policy, narrowed by the request's `x-switchyard-*`
+ * headers, at the current time and health. Prompt tokens are counted only when the strategy
+ * ranks by this request's cost.
+ */
+export function planFor(
+  services: GatewayServices,
+  key: KeyConfig,
+  headers: IncomingHttpHeaders,
+  request: { model: string; capabilities: readonly Capability[]; chat?: ChatRequest },
+): Plan {
+  const planner = services.planner;
+  const overrides = planner.overrides(key.tenant, {
+    strategy: headerValue(headers["x-switchyard-strategy"]),
+    providers: headerValue(headers["x-switchyard-providers"]),
+    region: headerValue(headers["x-switchyard-region"]),
+  });
+  const chat = request.chat;
+  const features: RequestFeatures = {
+    model: request.model,
+    capabilities: request.capabilities,
+    stream: chat?.stream ?? false,
+    promptTokens:
+      chat !== undefined && planner.needsPromptTokens(key.tenant, overrides)
+        ? countPromptTokens(chat)
+        : undefined,
+    maxOutputTokens: chat?.maxOutputTokens,
+  };
+  return planner.plan(key.tenant, features, overrides);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
 }
 
 /** Rejects a request that needs a capability the model lacks, naming the field that needs it. */

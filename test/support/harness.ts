@@ -14,7 +14,7 @@ export interface Harness {
   /** The official OpenAI SDK pointed at the gateway; no SDK retries, so failover is the gateway's. */
   readonly client: OpenAI;
   emulator(name: "openai" | "azure-eastus" | "llama-host"): RunningEmulator;
-  /** Clears every emulator's faults and request counters. */
+  /** Clears every emulator's faults and request counters, and the gateway's health and circuits. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -54,6 +54,7 @@ export async function startHarness(
     client,
     emulator: get,
     async reset() {
+      gateway.services.health.clear();
       await Promise.all(
         [...emulators.values()].flatMap((emulator) => [
           fetch(`${emulator.url}/__emulator/faults`, { method: "DELETE" }),

@@ -26,7 +26,10 @@ export async function openaiEmbeddings(
     ),
   );
   resolveModel(services, key, embeddings.model, "embeddings");
-  const plan = planFor(services, embeddings.model, ["embeddings"]);
+  const plan = planFor(services, key, request.headers, {
+    model: embeddings.model,
+    capabilities: ["embeddings"],
+  });
   const attempts = context.attempts;
   const { result, route } = await services.executor.embeddings(
     embeddings,

@@ -1,0 +1,338 @@
+import { availabilityAt, isPreferredChannel, type CatalogView } from "../catalog/agreements.js";
+import { regionMatches } from "../catalog/regions.js";
+import { formatTime } from "../catalog/time.js";
+import type { Capability, OfferingConfig, PolicyConfig, ProviderConfig, Strategy } from "../config/types.js";
+import type { HealthView, OfferingHealth } from "../health/health-view.js";
+import { expectedCost, formatUsd } from "./cost.js";
+import type { Candidate, Exclusion, Plan } from "./plan.js";
+
+/** The catalog the planner reads: models, agreements, offerings and their providers. */
+export interface PlannerCatalog extends CatalogView {
+  readonly offerings: readonly OfferingConfig[];
+  readonly providers: ReadonlyMap<string, ProviderConfig>;
+}
+
+/** What the planner needs to know about one request. */
+export interface RequestFeatures {
+  readonly model: string;
+  readonly capabilities: readonly Capability[];
+  readonly stream: boolean;
+  /** Prompt tokens counted with a tokenizer; needed by `cheapest`, `balanced` and context checks. */
+  readonly promptTokens: number | undefined;
+  readonly maxOutputTokens: number | undefined;
+}
+
+/** Per-request narrowing of the tenant's policy (headers `x-switchyard-*`), already validated. */
+export interface PlanOverrides {
+  readonly strategy?: Strategy | undefined;
+  /** Only these providers (a subset of what the tenant allows). */
+  readonly providers?: ReadonlySet<string> | undefined;
+  /** Only these regions or geographies. */
+  readonly regions?: readonly string[] | undefined;
+}
+
+export interface PlanInput {
+  readonly catalog: PlannerCatalog;
+  readonly policy: PolicyConfig;
+  readonly overrides: PlanOverrides;
+  readonly health: HealthView;
+  readonly request: RequestFeatures;
+  /** Epoch ms: the instant agreements, windows and circuits are evaluated at. */
+  readonly now: number;
+  /** A number in [0, 1) that `weighted` draws with; the only randomness, passed in. */
+  readonly random: number;
+}
+
+/**
+ * Makes the plan for one request: a pure function of its inputs (same inputs, same plan).
+ * Offerings outside the tenant's boundary, ineligible at `now`, lacking a needed capability, over
+ * `max_price` or behind an open circuit are excluded with a reason; the rest are ordered by the
+ * strategy. The tenant's model fallbacks follow the model's own candidates (except for `pinned`).
+ */
+export function planRequest(input: PlanInput): Plan {
+  const strategy = input.overrides.strategy ?? input.policy.strategy;
+  const primary = planModel(input, input.request.model, strategy);
+  if (strategy === "pinned") {
+    const [first, ...rest] = primary.candidates;
+    const pinnedOut = rest.map((candidate) => ({
+      offering: candidate.offering,
+      reason: `pinned to ${first?.provider.id ?? "another provider"}`,
+      boundary: false,
+    }));
+    return {
+      model: input.request.model,
+      strategy,
+      at: input.now,
+      candidates: first === undefined ? [] : [first],
+      excluded: [...primary.excluded, ...pinnedOut],
+      policy: input.policy,
+    };
+  }
+  const candidates = [...primary.candidates];
+  const excluded = [...primary.excluded];
+  for (const fallback of input.policy.fallbacks.get(input.request.model) ?? []) {
+    const planned = planModel(input, fallback, strategy);
+    for (const candidate of planned.candidates)
+      candidates.push({ ...candidate, reason: `fallback model ${fallback}; ${candidate.reason}` });
+    excluded.push(...planned.excluded);
+  }
+  return { model: input.request.model, strategy, at: input.now, candidates, excluded, policy: input.policy };
+}
+
+interface Eligible {
+  readonly offering: OfferingConfig;
+  readonly provider: ProviderConfig;
+  readonly health: OfferingHealth | undefined;
+  readonly cost: number | undefined;
+  readonly availability: string;
+  readonly preferredChannel: boolean;
+}
+
+function planModel(
+  input: PlanInput,
+  model: string,
+  strategy: Strategy,
+): { candidates: Candidate[]; excluded: Exclusion[] } {
+  const eligible: Eligible[] = [];
+  const excluded: Exclusion[] = [];
+  for (const offering of input.catalog.offerings) {
+    if (offering.model !== model) continue;
+    const provider = input.catalog.providers.get(offering.provider);
+    if (provider === undefined) continue;
+    const boundary = boundaryReason(offering, input.policy);
+    if (boundary !== undefined) {
+      excluded.push({ offering, reason: boundary, boundary: true });
+      continue;
+    }
+    const reason = exclusionReason(offering, input);
+    if (typeof reason === "string") {
+      excluded.push({ offering, reason, boundary: false });
+      continue;
+    }
+    const request = input.request;
+    eligible.push({
+      offering,
+      provider,
+      health: reason.health,
+      cost:
+        offering.price === undefined
+          ? undefined
+          : expectedCost(
+              offering.price,
+              request.promptTokens ?? 0,
+              request.maxOutputTokens,
+              offering.maxOutputTokens,
+            ),
+      availability: reason.availability,
+      preferredChannel: isPreferredChannel(offering, input.catalog, input.now),
+    });
+  }
+  return { candidates: order(eligible, strategy, input, model), excluded };
+}
+
+/** The tenant's hard boundary: allowed and denied providers and regions. */
+function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string | undefined {
+  const provider = offering.provider;
+  if (policy.denyProviders.has(provider)) return `provider ${provider} is denied by the tenant's policy`;
+  if (policy.allowProviders !== undefined && !policy.allowProviders.has(provider))
+    return `provider ${provider} is not allowed by the tenant's policy`;
+  const region = offering.region ?? "unknown";
+  if (policy.denyRegions.some((entry) => regionMatches(entry, offering.region, offering.geo)))
+    return `region ${region} is denied by the tenant's policy`;
+  if (
+    policy.allowRegions !== undefined &&
+    !policy.allowRegions.some((entry) => regionMatches(entry, offering.region, offering.geo))
+  )
+    return `region ${region} is not allowed by the tenant's policy (${policy.allowRegions.join(", ")})`;
+  return undefined;
+}
+
+/** Why an offering inside the boundary cannot serve this request now, or what it needs to know if it can. */
+function exclusionReason(
+  offering: OfferingConfig,
+  input: PlanInput,
+): string | { health: OfferingHealth | undefined; availability: string } {
+  const { overrides, policy, request, now } = input;
+  if (overrides.providers !== undefined && !overrides.providers.has(offering.provider))
+    return `provider ${offering.provider} is not in x-switchyard-providers`;
+  const regions = overrides.regions;
+  if (regions !== undefined && !regions.some((entry) => regionMatches(entry, offering.region, offering.geo)))
+    return `region ${offering.region ?? "unknown"} is not x-switchyard-region ${regions.join(", ")}`;
+  const availability = availabilityAt(offering, input.catalog, now);
+  if (!availability.available) return availability.reason;
+  for (const capability of request.capabilities)
+    if (!offering.capabilities.has(capability)) return `no ${capability} support on this offering`;
+  const price = offering.price;
+  const { input: maxInput, output: maxOutput } = policy.maxPrice;
+  if (maxInput !== undefined || maxOutput !== undefined) {
+    if (price === undefined) return "no price in the catalog, and the tenant sets max_price";
+    if (maxInput !== undefined && price.input > maxInput)
+      return `input price $${price.input}/1M is over max_price $${maxInput}/1M`;
+    if (maxOutput !== undefined && price.output > maxOutput)
+      return `output price $${price.output}/1M is over max_price $${maxOutput}/1M`;
+  }
+  if (
+    request.promptTokens !== undefined &&
+    offering.contextWindow !== undefined &&
+    request.promptTokens > offering.contextWindow
+  )
+    return `prompt of ${request.promptTokens} tokens exceeds the context window of ${offering.contextWindow}`;
+  const health = input.health.of(offering.id, now);
+  if (health?.state === "open" && health.openUntil !== undefined && health.openUntil > now)
+    return `circuit open until ${formatTime(health.openUntil, now)}`;
+  return { health, availability: availability.reason };
+}
+
+function order(eligible: Eligible[], strategy: Strategy, input: PlanInput, model: string): Candidate[] {
+  const byPosition = (a: Eligible, b: Eligible): number => a.offering.position - b.offering.position;
+  const candidate = (item: Eligible, reason: string): Candidate => ({
+    offering: item.offering,
+    provider: item.provider,
+    reason: item.health?.state === "half-open" ? `${reason} (half-open probe)` : reason,
+    expectedCostUsd: item.cost,
+  });
+  const costOf = (item: Eligible): number => item.cost ?? Infinity;
+  switch (strategy) {
+    case "preferred":
+    case "pinned": {
+      const tenantRank = (item: Eligible): number => {
+        const rank = input.policy.order.indexOf(item.provider.id);
+        return rank === -1 ? Infinity : rank;
+      };
+      const sorted = [...eligible].sort(
+        (a, b) =>
+          Number(b.preferredChannel) - Number(a.preferredChannel) ||
+          compare(tenantRank(a), tenantRank(b)) ||
+          compare(costOf(a), costOf(b)) ||
+          byPosition(a, b),
+      );
+      const pin = input.policy.pins.get(model);
+      if (strategy === "pinned" && pin !== undefined) {
+        const pinned = sorted.find((item) => item.provider.id === pin);
+        return pinned === undefined ? [] : [candidate(pinned, `pinned to ${pin} by the tenant's policy`)];
+      }
+      return sorted.map((item) => {
+        const rank = tenantRank(item);
+        const why = item.preferredChannel
+          ? item.availability
+          : rank !== Infinity
+            ? `tenant order #${rank + 1}`
+            : item.cost !== undefined
+              ? `by price, est. ${formatUsd(item.cost)}`
+              : "configuration order";
+        return candidate(
+          item,
+          strategy === "pinned" ? `pinned: top preferred offering (${why})` : `preferred: ${why}`,
+        );
+      });
+    }
+    case "cheapest":
+      return [...eligible]
+        .sort((a, b) => compare(costOf(a), costOf(b)) || byPosition(a, b))
+        .map((item) =>
+          candidate(
+            item,
+            item.cost === undefined
+              ? "cheapest: no price in the catalog"
+              : `cheapest: est. ${formatUsd(item.cost)} for this request`,
+          ),
+        );
+    case "fastest": {
+      const speed = (item: Eligible): number | undefined =>
+        input.request.stream ? (item.health?.ttftMs ?? item.health?.latencyMs) : item.health?.latencyMs;
+      return [...eligible]
+        .sort((a, b) => compare(speed(a) ?? Infinity, speed(b) ?? Infinity) || byPosition(a, b))
+        .map((item) => {
+          const ms = speed(item);
+          const metric = input.request.stream ? "ttft" : "latency";
+          return candidate(
+            item,
+            ms === undefined
+              ? "fastest: no latency measured yet"
+              : `fastest: ${metric} ${Math.round(ms)} ms (ewma)`,
+          );
+        });
+    }
+    case "balanced":
+      return balanced(eligible, input).map(({ item, score }) =>
+        candidate(item, `balanced: score ${score.toFixed(2)} (lower is better)`),
+      );
+    case "weighted":
+      return weighted(eligible, input).map(({ item, weight, drawn }) =>
+        candidate(
+          item,
+          drawn ? `weighted: drawn with weight ${weight}` : `weighted: fallback, weight ${weight}`,
+        ),
+      );
+  }
+}
+
+/**
+ * `balanced`: each of price (expected cost), latency (EWMA; TTFT for streams) and error rate is
+ * divided by the largest among the candidates, so each lies in [0, 1]; the score is their weighted
+ * sum with the policy's weights normalised to sum to 1. An unmeasured latency or unknown price
+ * counts as 0.5 (neither good nor bad). Lowest score first.
+ */
+function balanced(eligible: Eligible[], input: PlanInput): { item: Eligible; score: number }[] {
+  const latency = (item: Eligible): number | undefined =>
+    input.request.stream ? (item.health?.ttftMs ?? item.health?.latencyMs) : item.health?.latencyMs;
+  const maxOf = (values: (number | undefined)[]): number =>
+    Math.max(0, ...values.filter((value): value is number => value !== undefined));
+  const maxCost = maxOf(eligible.map((item) => item.cost));
+  const maxLatency = maxOf(eligible.map(latency));
+  const maxErrors = maxOf(eligible.map((item) => item.health?.errorRate ?? 0));
+  const { price, latency: latencyWeight, errors } = input.policy.balance;
+  const total = price + latencyWeight + errors || 1;
+  const normal = (value: number | undefined, max: number): number =>
+    value === undefined ? 0.5 : max === 0 ? 0 : value / max;
+  return eligible
+    .map((item) => ({
+      item,
+      score:
+        (price * normal(item.cost, maxCost) +
+          latencyWeight * normal(latency(item), maxLatency) +
+          errors * normal(item.health?.errorRate ?? 0, maxErrors)) /
+        total,
+    }))
+    .sort((a, b) => compare(a.score, b.score) || a.item.offering.position - b.item.offering.position);
+}
+
+/**
+ * `weighted`: the first candidate is drawn with probability proportional to its provider's weight
+ * (1 when the policy names none); the rest follow by weight, then configuration order.
+ */
+function weighted(
+  eligible: Eligible[],
+  input: PlanInput,
+): { item: Eligible; weight: number; drawn: boolean }[] {
+  const weights = input.policy.weights;
+  const weightOf = (item: Eligible): number =>
+    weights.size === 0 ? 1 : (weights.get(item.provider.id) ?? 0);
+  const sorted = [...eligible].sort(
+    (a, b) => weightOf(b) - weightOf(a) || a.offering.position - b.offering.position,
+  );
+  const total = sorted.reduce((sum, item) => sum + weightOf(item), 0);
+  let drawnIndex = 0;
+  if (total > 0) {
+    let remaining = input.random * total;
+    drawnIndex = sorted.findIndex((item) => (remaining -= weightOf(item)) < 0);
+    if (drawnIndex === -1) drawnIndex = sorted.length - 1;
+  }
+  const drawn = sorted[drawnIndex];
+  const rest = sorted.filter((_, index) => index !== drawnIndex);
+  return [
+    ...(drawn === undefined ? [] : [{ item: drawn, weight: weightOf(drawn), drawn: true }]),
+    ...rest.map((item) => ({ item, weight: weightOf(item), drawn: false })),
+  ];
+}
+
+function compare(a: number, b: number): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+/** Why a plan has no candidate, for the client: each excluded offering and its reason. */
+export function explainEmptyPlan(plan: Plan): string {
+  if (plan.excluded.length === 0) return `${plan.model}: no provider offers this model`;
+  const reasons = plan.excluded.map((exclusion) => `${exclusion.offering.provider}: ${exclusion.reason}`);
+  return `${plan.model}: no offering is eligible for this request (${reasons.join("; ")})`;
+}

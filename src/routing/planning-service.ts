@@ -1,0 +1,122 @@
+import { REGION_NAME } from "../catalog/regions.js";
+import { strategies } from "../config/schema.js";
+import type { GatewayConfig, Strategy, TenantConfig } from "../config/types.js";
+import { GatewayError } from "../errors/gateway-error.js";
+import type { HealthView } from "../health/health-view.js";
+import type { Plan } from "./plan.js";
+import { planRequest, type PlanOverrides, type RequestFeatures } from "./planner.js";
+
+const strategySet = new Set<string>(strategies);
+
+/** The override headers a client may send, already read from the request. */
+export interface OverrideHeaders {
+  readonly strategy: string | undefined;
+  readonly providers: string | undefined;
+  readonly region: string | undefined;
+}
+
+/**
+ * The planner with its live inputs: the catalog, the tenant's policy, the health tracker, the clock
+ * and a random source. Everything that is not pure lives here, so `planRequest` stays pure.
+ */
+export class PlanningService {
+  readonly #config: GatewayConfig;
+  readonly #health: HealthView;
+  readonly #clock: () => number;
+  readonly #random: () => number;
+
+  constructor(
+    config: GatewayConfig,
+    health: HealthView,
+    clock: () => number = Date.now,
+    random = Math.random,
+  ) {
+    this.#config = config;
+    this.#health = health;
+    this.#clock = clock;
+    this.#random = random;
+  }
+
+  tenant(id: string): TenantConfig {
+    const tenant = this.#config.tenants.get(id) ?? this.#config.tenants.get("default");
+    if (tenant === undefined) throw new Error("the default tenant is missing from the configuration");
+    return tenant;
+  }
+
+  /** Whether the tenant's strategy (or the override) ranks by this request's cost, which needs a token count. */
+  needsPromptTokens(tenantId: string, overrides: PlanOverrides): boolean {
+    const strategy = overrides.strategy ?? this.tenant(tenantId).policy.strategy;
+    return strategy === "cheapest" || strategy === "balanced";
+  }
+
+  plan(tenantId: string, request: RequestFeatures, overrides: PlanOverrides, at?: number): Plan {
+    return planRequest({
+      catalog: this.#config,
+      policy: this.tenant(tenantId).policy,
+      overrides,
+      health: this.#health,
+      request,
+      now: at ?? this.#clock(),
+      random: this.#random(),
+    });
+  }
+
+  /**
+   * Validates `x-switchyard-strategy`, `x-switchyard-providers` and `x-switchyard-region`. They narrow
+   * the tenant's bounds and never widen them: a provider outside the tenant's allowed set is refused;
+   * regions are intersected with the tenant's (its boundary is applied first, always).
+   */
+  overrides(tenantId: string, headers: OverrideHeaders): PlanOverrides {
+    const policy = this.tenant(tenantId).policy;
+    let strategy: Strategy | undefined;
+    if (headers.strategy !== undefined) {
+      const value = headers.strategy.trim();
+      if (!strategySet.has(value))
+        throw invalidHeader(
+          "x-switchyard-strategy",
+          `unknown strategy "${value}" (one of ${strategies.join(", ")})`,
+        );
+      strategy = value as Strategy;
+    }
+    let providers: Set<string> | undefined;
+    if (headers.providers !== undefined) {
+      providers = new Set();
+      for (const item of splitList(headers.providers)) {
+        if (!this.#config.providers.has(item))
+          throw invalidHeader("x-switchyard-providers", `unknown provider "${item}"`);
+        if (
+          policy.denyProviders.has(item) ||
+          (policy.allowProviders !== undefined && !policy.allowProviders.has(item))
+        )
+          throw invalidHeader(
+            "x-switchyard-providers",
+            `provider "${item}" is outside what the tenant allows (overrides can only narrow it)`,
+          );
+        providers.add(item);
+      }
+      if (providers.size === 0) throw invalidHeader("x-switchyard-providers", "names no provider");
+    }
+    let regions: string[] | undefined;
+    if (headers.region !== undefined) {
+      regions = splitList(headers.region);
+      const bad = regions.find((region) => !REGION_NAME.test(region));
+      if (bad !== undefined || regions.length === 0)
+        throw invalidHeader(
+          "x-switchyard-region",
+          `"${bad ?? ""}" is not a region or geography name (e.g. eu, us-east-1)`,
+        );
+    }
+    return { strategy, providers, regions };
+  }
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+function invalidHeader(header: string, problem: string): GatewayError {
+  return new GatewayError("invalid_request", `${header}: ${problem}`, { param: header });
+}
