@@ -53,12 +53,19 @@ export function planRequest(input: PlanInput): Plan {
   const strategy = input.overrides.strategy ?? input.policy.strategy;
   const primary = planModel(input, input.request.model, strategy);
   if (strategy === "pinned") {
-    const [first, ...rest] = primary.candidates;
-    const pinnedOut = rest.map((candidate) => ({
-      offering: candidate.offering,
-      reason: `pinned to ${first?.provider.id ?? "another provider"}`,
-      boundary: false,
-    }));
+    const pin = input.policy.pins.get(input.request.model);
+    const eligible = primary.candidates;
+    const first = pin === undefined || eligible[0]?.provider.id === pin ? eligible[0] : undefined;
+    const pinnedOut = eligible
+      .filter((candidate) => candidate !== first)
+      .map((candidate) => ({
+        offering: candidate.offering,
+        reason:
+          first === undefined
+            ? `pinned to ${pin ?? "?"}, which cannot serve this request`
+            : `pinned to ${first.provider.id}`,
+        boundary: false,
+      }));
     return {
       model: input.request.model,
       strategy,
@@ -208,8 +215,13 @@ function order(eligible: Eligible[], strategy: Strategy, input: PlanInput, model
       );
       const pin = input.policy.pins.get(model);
       if (strategy === "pinned" && pin !== undefined) {
-        const pinned = sorted.find((item) => item.provider.id === pin);
-        return pinned === undefined ? [] : [candidate(pinned, `pinned to ${pin} by the tenant's policy`)];
+        // The pinned offering first; `planRequest` keeps only the first and says why the rest are out.
+        const pinned = sorted.filter((item) => item.provider.id === pin);
+        const rest = sorted.filter((item) => item.provider.id !== pin);
+        return [
+          ...pinned.map((item) => candidate(item, `pinned to ${pin} by the tenant's policy`)),
+          ...rest.map((item) => candidate(item, "not pinned")),
+        ];
       }
       return sorted.map((item) => {
         const rank = tenantRank(item);

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import type { HealthConfig } from "../config/types.js";
+import { HealthTracker } from "./tracker.js";
+
+const config: HealthConfig = {
+  ewmaAlpha: 0.5,
+  windowMs: 10_000,
+  consecutiveFailures: 3,
+  errorRate: 0.5,
+  minRequests: 6,
+  openMs: 1_000,
+};
+const id = "m@p";
+
+describe("HealthTracker", () => {
+  it("averages latency and time to first token with an EWMA", () => {
+    const health = new HealthTracker(config);
+    expect(health.of(id, 0)).toBeUndefined();
+    health.record(id, { ok: true, latencyMs: 100 }, 0);
+    health.record(id, { ok: true, latencyMs: 200, ttftMs: 40 }, 1);
+    expect(health.of(id, 2)).toMatchObject({
+      state: "closed",
+      latencyMs: 150,
+      ttftMs: 40,
+      errorRate: 0,
+      samples: 2,
+    });
+  });
+
+  it("opens after consecutive failures, lets one probe through when half-open, and closes on its success", () => {
+    const health = new HealthTracker(config);
+    for (let t = 0; t < 3; t++) health.record(id, { ok: false }, t);
+    expect(health.of(id, 2)).toMatchObject({ state: "open", openUntil: 1_002 });
+    expect(health.admit(id, 1_001)).toBe(false);
+    // The instant the open period ends, the circuit is half-open: one probe at a time.
+    expect(health.admit(id, 1_002)).toBe(true);
+    expect(health.of(id, 1_002)?.state).toBe("half-open");
+    expect(health.admit(id, 1_003)).toBe(false);
+    health.record(id, { ok: true, latencyMs: 10 }, 1_010);
+    expect(health.of(id, 1_010)?.state).toBe("closed");
+    expect(health.admit(id, 1_011)).toBe(true);
+  });
+
+  it("re-opens when the half-open probe fails", () => {
+    const health = new HealthTracker(config);
+    for (let t = 0; t < 3; t++) health.record(id, { ok: false }, t);
+    expect(health.admit(id, 5_000)).toBe(true);
+    health.record(id, { ok: false }, 5_000);
+    expect(health.of(id, 5_001)).toMatchObject({ state: "open", openUntil: 6_000 });
+  });
+
+  it("a released probe (the client left) lets the next request probe", () => {
+    const health = new HealthTracker(config);
+    for (let t = 0; t < 3; t++) health.record(id, { ok: false }, t);
+    expect(health.admit(id, 2_000)).toBe(true);
+    health.release(id);
+    expect(health.admit(id, 2_001)).toBe(true);
+  });
+
+  it("opens on the error rate over the window once it holds enough outcomes", () => {
+    const health = new HealthTracker(config);
+    // Alternating outcomes never make 3 failures in a row, but reach 50% over 6.
+    for (let t = 0; t < 5; t++) health.record(id, { ok: t % 2 === 1 }, t);
+    expect(health.of(id, 5)?.state).toBe("closed");
+    health.record(id, { ok: true, latencyMs: 1 }, 5);
+    health.record(id, { ok: false }, 6);
+    expect(health.of(id, 6)).toMatchObject({ state: "open", samples: 7 });
+  });
+
+  it("forgets outcomes older than the window", () => {
+    const health = new HealthTracker(config);
+    health.record(id, { ok: false }, 0);
+    health.record(id, { ok: true, latencyMs: 1 }, 20_000);
+    expect(health.of(id, 20_000)).toMatchObject({ errorRate: 0, samples: 1 });
+  });
+
+  it("a Retry-After opens the circuit for exactly that long, even on a first failure", () => {
+    const health = new HealthTracker(config);
+    health.record(id, { ok: false, retryAfterMs: 7_000 }, 100);
+    expect(health.of(id, 100)).toMatchObject({ state: "open", openUntil: 7_100 });
+    expect(health.admit(id, 7_099)).toBe(false);
+    expect(health.admit(id, 7_100)).toBe(true);
+  });
+});
