@@ -38,11 +38,11 @@ export async function anthropicMessages(
   const model = resolveModel(services, key, chat.model, "chat");
   const needs = requiredCapabilities(chat);
   for (const [capability, param] of needs) requireCapability(model, capability, param);
-  const plan = planFor(
-    services,
-    chat.model,
-    needs.map(([capability]) => capability),
-  );
+  const plan = planFor(services, key, request.headers, {
+    model: chat.model,
+    capabilities: needs.map(([capability]) => capability),
+    chat,
+  });
 
   const attempts = context.attempts;
   const identity = { id: `msg_${context.requestId}`, model: chat.model };
