@@ -134,9 +134,7 @@ describe("planner", () => {
 
   it("fastest: by live latency; unmeasured offerings last", () => {
     const health: HealthView = {
-      of: (id) =>
-        ({ "gpt-x@azure-sweden": healthy(120), "gpt-x@azure-eastus": healthy(300) })[id] as
-          OfferingHealth | undefined,
+      of: (id) => ({ "gpt-x@azure-sweden": healthy(120), "gpt-x@azure-eastus": healthy(300) })[id],
     };
     const plan = planRequest(input({ health, policy: policy({ strategy: "fastest" }) }));
     expect(providersOf(plan)).toEqual(["azure-sweden", "azure-eastus"]);
