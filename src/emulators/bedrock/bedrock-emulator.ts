@@ -1,0 +1,201 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { handleControl } from "../control-routes.js";
+import { FaultController, type Fault } from "../fault-controller.js";
+import { uuidFrom } from "../hashing.js";
+import { flatHeaders, parseJson, readBody, sleep } from "../http-io.js";
+import { pacingDelays } from "../stream-writer.js";
+import type { Pacing, RunningEmulator } from "../types.js";
+import { awsError, injectedAwsError, sendAwsError, validation, type AwsError } from "./aws-errors.js";
+import { answerConverse, converseBody, converseStreamEvents } from "./converse-reply.js";
+import { parseConverseRequest } from "./converse-request.js";
+import { writeEventStream } from "./event-stream-writer.js";
+import { invokeEmbeddings } from "./invoke-embeddings.js";
+import { verifyLogin, type BedrockCredentials } from "./sigv4.js";
+
+export interface BedrockEmulatorOptions {
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default `0` (ephemeral). */
+  port?: number;
+  /** `undefined` = no pacing. */
+  pacing?: Pacing | undefined;
+  /** Label used in ids, e.g. `aws-us-east-1`. Default `bedrock`. */
+  name?: string;
+  /** The region requests must be signed for. Default `us-east-1`. */
+  region?: string;
+  credentials: BedrockCredentials;
+}
+
+type Operation = "converse" | "converse-stream" | "invoke";
+
+const routePattern = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
+
+/**
+ * Starts a Bedrock runtime emulator: Converse, ConverseStream (binary event stream) and InvokeModel for
+ * embeddings, behind SigV4 (or a Bedrock API key), with the shared fault controls.
+ */
+export async function startBedrockEmulator(options: BedrockEmulatorOptions): Promise<RunningEmulator> {
+  const name = options.name ?? "bedrock";
+  const region = options.region ?? "us-east-1";
+  const { credentials, pacing } = options;
+  const faults = new FaultController();
+  let sequence = 0;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const rawUrl = request.url ?? "/";
+    const url = new URL(rawUrl, "http://emulator");
+    if (url.pathname.startsWith("/__emulator/"))
+      return handleControl(request, response, url.pathname, faults);
+    sequence += 1;
+    const seed = `${name}:${sequence}`;
+    const startedAt = Date.now();
+    const controller = new AbortController();
+    response.on("close", () => controller.abort());
+    const fail = (error: AwsError) => sendAwsError(response, error, seed);
+
+    const rawPath = rawUrl.split("?")[0] ?? "/";
+    const match = request.method === "POST" ? routePattern.exec(rawPath) : null;
+    if (match === null) {
+      request.resume();
+      return fail(
+        awsError(
+          404,
+          "UnknownOperationException",
+          "The requested operation is not recognized by the service.",
+        ),
+      );
+    }
+    let modelId: string;
+    try {
+      modelId = decodeURIComponent(match[1] ?? "");
+    } catch {
+      request.resume();
+      return fail(validation("The provided model identifier is invalid."));
+    }
+    const operation = match[2] as Operation;
+
+    const body = await readBody(request);
+    if (!body.ok) {
+      if (body.reason === "too-large") return fail(validation("Input is too long for requested model."));
+      return;
+    }
+    const json = parseJson(body.text);
+    faults.record({ body: json.ok ? json.value : body.text, path: rawUrl, headers: flatHeaders(request) });
+
+    const denied = await verifyLogin(
+      request,
+      rawPath,
+      url.searchParams,
+      body.text,
+      credentials,
+      region,
+      new Date(),
+    );
+    if (denied !== undefined) return fail(denied);
+
+    const stream = operation === "converse-stream";
+    const fault = faults.take({ operation: operation === "invoke" ? "embeddings" : "chat", stream });
+    if (fault?.latency_ms !== undefined && !(await sleep(fault.latency_ms, controller.signal))) return;
+    if (fault?.reset === true) {
+      request.socket.resetAndDestroy();
+      return;
+    }
+    if (fault?.status !== undefined)
+      return fail(injectedAwsError(fault.status, modelId, fault.retry_after_s));
+    if (!json.ok)
+      return fail(validation("Malformed input request, please reformat your input and try again."));
+    if (modelId.startsWith("missing-")) {
+      return fail(
+        awsError(
+          404,
+          "ResourceNotFoundException",
+          "Could not resolve the foundation model from the provided model identifier.",
+        ),
+      );
+    }
+
+    const headers = { "x-amzn-requestid": uuidFrom(seed) };
+    if (operation === "invoke") {
+      const result = invokeEmbeddings(modelId, json.value, seed);
+      if (!result.ok) return fail(result.error);
+      if (!(await sleep(pacingDelays(pacing).firstMs, controller.signal))) return;
+      const text = JSON.stringify(result.body);
+      if (response.destroyed) return;
+      response.writeHead(200, {
+        ...headers,
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(text)),
+        "x-amzn-bedrock-input-token-count": String(result.inputTokens),
+        "x-amzn-bedrock-invocation-latency": String(Date.now() - startedAt),
+      });
+      response.end(text);
+      return;
+    }
+
+    const parsed = parseConverseRequest(json.value, modelId, stream);
+    if (!parsed.ok) return fail(parsed.error);
+    const answer = answerConverse(parsed.call, seed);
+    if (stream) {
+      return writeEventStream(response, converseStreamEvents(answer, Date.now() - startedAt), {
+        headers,
+        pacing,
+        seed,
+        signal: controller.signal,
+        ...streamFaults(fault),
+      });
+    }
+    const { firstMs, perTokenMs } = pacingDelays(pacing);
+    if (!(await sleep(firstMs + answer.outputTokens * perTokenMs, controller.signal))) return;
+    const text = JSON.stringify(converseBody(answer, Date.now() - startedAt));
+    if (response.destroyed) return;
+    response.writeHead(200, {
+      ...headers,
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(text)),
+    });
+    response.end(text);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) {
+        sendAwsError(
+          response,
+          awsError(500, "InternalServerException", "Emulator failure."),
+          `${name}:failure`,
+        );
+      } else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  return {
+    kind: "bedrock",
+    name,
+    url,
+    // The runtime endpoint: what the SDK takes as `endpoint` and a provider as `endpoint`.
+    baseUrl: url,
+    faults,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function streamFaults(fault: Fault | undefined): {
+  cutAfterChunks: number | undefined;
+  errorAfterChunks: number | undefined;
+} {
+  return {
+    cutAfterChunks: fault?.cut_after_chunks,
+    errorAfterChunks: fault?.stream_error === true ? (fault.stream_error_after_chunks ?? 0) : undefined,
+  };
+}
