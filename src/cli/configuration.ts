@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { demoConfigDocument, type DemoUpstreams } from "../config/demo.js";
+import {
+  DEMO_PROVIDERS,
+  demoConfigDocument,
+  placeholderUpstreams,
+  type DemoUpstreams,
+} from "../config/demo.js";
 import { loadConfigFile, locateConfig, resolveConfig } from "../config/load.js";
 import type { GatewayConfig } from "../config/types.js";
 import type { Pacing } from "../emulators/index.js";
@@ -42,36 +47,14 @@ export async function loadConfiguration(request: ConfigurationRequest): Promise<
   }
   const demoKey = request.env.SWITCHYARD_DEMO_KEY ?? `sy-demo-${randomBytes(9).toString("base64url")}`;
   if (!request.startDemoUpstreams) {
-    const placeholder = "http://127.0.0.1:9";
-    const upstreams: DemoUpstreams = {
-      openaiBaseUrl: `${placeholder}/v1`,
-      openaiKey: "unused",
-      azureEndpoint: placeholder,
-      azureKey: "unused",
-      llamaBaseUrl: `${placeholder}/v1`,
-      llamaKey: "unused",
-    };
-    const config = resolveConfig(demoConfigDocument(upstreams, demoKey, request.port), "demo", {});
-    return { config, demoKey, demoUpstreams: [], close: async () => {} };
+    const document = demoConfigDocument(placeholderUpstreams(), demoKey, request.port);
+    return { config: resolveConfig(document, "demo", {}), demoKey, demoUpstreams: [], close: async () => {} };
   }
   // Loaded only in demo mode: the emulators' tokenizer tables weigh tens of megabytes.
   const { startEmulators } = await import("../emulators/index.js");
   const apiKeyPrefix = `emulator-${randomBytes(6).toString("hex")}`;
-  const fleet = await startEmulators({ pacing: request.pacing, apiKeyPrefix });
-  const byName = (name: string) => {
-    const emulator = fleet.emulators.find((candidate) => candidate.name === name);
-    if (emulator === undefined) throw new Error(`the demo emulator ${name} did not start`);
-    return emulator;
-  };
-  const keyOf = (name: string) => `${apiKeyPrefix}-${name}`;
-  const upstreams: DemoUpstreams = {
-    openaiBaseUrl: byName("openai").baseUrl,
-    openaiKey: keyOf("openai"),
-    azureEndpoint: byName("azure-eastus").baseUrl,
-    azureKey: keyOf("azure-eastus"),
-    llamaBaseUrl: byName("llama-host").baseUrl,
-    llamaKey: keyOf("llama-host"),
-  };
+  const fleet = await startEmulators({ pacing: request.pacing, apiKeyPrefix, fleet: DEMO_PROVIDERS });
+  const upstreams: DemoUpstreams = new Map(fleet.emulators.map((emulator) => [emulator.name, emulator]));
   const config = resolveConfig(demoConfigDocument(upstreams, demoKey, request.port), "demo", {});
   return {
     config,

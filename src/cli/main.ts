@@ -8,6 +8,8 @@ import { pino } from "pino";
 import { ConfigError } from "../config/load.js";
 import type { Pacing } from "../emulators/index.js";
 import { startGateway } from "../http/server.js";
+import { DEMO_PROVIDERS } from "../config/demo.js";
+import type { EmulatorCredentials } from "../emulators/index.js";
 import { loadConfiguration } from "./configuration.js";
 
 const usage = `Usage: switchyard [command] [options]
@@ -106,10 +108,10 @@ async function serve(options: {
 async function emulate(pacing: Pacing | undefined): Promise<number> {
   // Loaded only when used: the emulators' tokenizer tables weigh tens of megabytes.
   const { startEmulators } = await import("../emulators/index.js");
-  const fleet = await startEmulators({ pacing });
+  const fleet = await startEmulators({ pacing, fleet: DEMO_PROVIDERS });
   for (const emulator of fleet.emulators) {
     process.stdout.write(
-      `${emulator.kind.padEnd(18)} ${emulator.name.padEnd(13)} ${emulator.baseUrl}  (key: emulator-key-${emulator.name})\n`,
+      `${emulator.kind.padEnd(18)} ${emulator.name.padEnd(20)} ${emulator.baseUrl}  (${describeLogin(emulator.credentials)})\n`,
     );
   }
   process.stdout.write(
@@ -118,6 +120,12 @@ async function emulate(pacing: Pacing | undefined): Promise<number> {
   await untilSignal();
   await fleet.close();
   return 0;
+}
+
+function describeLogin(credentials: EmulatorCredentials): string {
+  return credentials.type === "aws"
+    ? `access key ${credentials.accessKeyId}, secret ${credentials.secretAccessKey}`
+    : `key: ${credentials.apiKey}`;
 }
 
 function demoPacing(env: NodeJS.ProcessEnv): Pacing {

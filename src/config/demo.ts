@@ -1,61 +1,284 @@
 /**
- * The built-in demo configuration: the in-process emulated clouds behind one gateway, so that
- * `npm start` on a fresh clone answers at once. It is an ordinary configuration document and
- * goes through the same validation as a file.
+ * The built-in demo configuration: emulated clouds behind one gateway, so that `npm start` on a fresh
+ * clone answers at once. It is an ordinary configuration document and goes through the same
+ * validation as a file. Its catalog tells the multi-cloud story with dates relative to today, so it
+ * stays true whenever it runs:
+ *
+ * - OpenAI was exclusive to Azure until 2025-10-28; since then Azure is its launch partner (new models
+ *   reach other clouds 30 days after release) and its preferential channel.
+ * - `gpt-nova` was released ten days ago: today only Azure serves it; AWS and Google follow when its
+ *   launch window closes, 20 days from now. `gpt-oss-120b` reached AWS and Google when the
+ *   exclusivity ended. `gpt-4o-mini` is on Azure and OpenAI.
+ * - Claude is on Anthropic, AWS and Google; Gemini on the Gemini API and Google Vertex; Llama on AWS,
+ *   Google and a self-hosted OpenAI-compatible server. Prices differ per cloud; providers sit in the
+ *   US and the EU.
  */
-export interface DemoUpstreams {
-  /** Origin of the OpenAI emulator's API base, e.g. http://127.0.0.1:41000/v1 */
-  readonly openaiBaseUrl: string;
-  readonly openaiKey: string;
-  /** The Azure emulator's resource endpoint. */
-  readonly azureEndpoint: string;
-  readonly azureKey: string;
-  /** The OpenAI-compatible emulator standing in for a self-hosted Llama server. */
-  readonly llamaBaseUrl: string;
-  readonly llamaKey: string;
+
+/** A demo provider: its name, which kind of cloud it is, and where. Each is played by an emulator. */
+export interface DemoProvider {
+  readonly name: string;
+  readonly kind: "openai" | "azure" | "openai-compatible" | "bedrock" | "anthropic";
+  readonly region: string;
+  /** Set when another kind's emulator stands in for this provider (until that kind has its own). */
+  readonly standsInFor?: string;
 }
 
-export function demoConfigDocument(upstreams: DemoUpstreams, demoKey: string, port: number): unknown {
+export const DEMO_PROVIDERS: readonly DemoProvider[] = [
+  { name: "openai", kind: "openai", region: "us" },
+  { name: "azure-eastus", kind: "azure", region: "eastus" },
+  { name: "llama-host", kind: "openai-compatible", region: "eu-west" },
+  { name: "azure-swedencentral", kind: "azure", region: "swedencentral" },
+  { name: "aws-us-east-1", kind: "bedrock", region: "us-east-1" },
+  { name: "anthropic", kind: "anthropic", region: "us" },
+  { name: "gcp-us-central1", kind: "openai-compatible", region: "us-central1", standsInFor: "vertex" },
+  { name: "gcp-europe-west4", kind: "openai-compatible", region: "europe-west4", standsInFor: "vertex" },
+  { name: "gemini", kind: "openai-compatible", region: "global", standsInFor: "gemini" },
+];
+
+/** Where a demo provider's emulator listens and how to log in to it. */
+export interface DemoUpstream {
+  /** What an SDK's base URL would be (OpenAI kinds: with `/v1`; others: the origin). */
+  readonly baseUrl: string;
+  readonly credentials:
+    | { readonly type: "api-key"; readonly apiKey: string }
+    | { readonly type: "aws"; readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+export type DemoUpstreams = ReadonlyMap<string, DemoUpstream>;
+
+/** Upstreams that point nowhere: for commands that read the demo catalog without serving it. */
+export function placeholderUpstreams(): DemoUpstreams {
+  return new Map(
+    DEMO_PROVIDERS.map((provider) => [
+      provider.name,
+      {
+        baseUrl:
+          provider.kind === "openai" || provider.kind === "openai-compatible"
+            ? "http://127.0.0.1:9/v1"
+            : "http://127.0.0.1:9",
+        credentials:
+          provider.kind === "bedrock"
+            ? { type: "aws", accessKeyId: "AKIAPLACEHOLDER00000", secretAccessKey: "unused" }
+            : { type: "api-key", apiKey: "unused" },
+      },
+    ]),
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+export function demoConfigDocument(
+  upstreams: DemoUpstreams,
+  demoKey: string,
+  port: number,
+  now: number = Date.now(),
+): unknown {
+  const providers: Record<string, unknown> = {};
+  for (const provider of DEMO_PROVIDERS) {
+    const upstream = upstreams.get(provider.name);
+    if (upstream === undefined) throw new Error(`no upstream for the demo provider ${provider.name}`);
+    providers[provider.name] = providerDocument(provider, upstream);
+  }
+  const novaRelease = isoDate(now - 10 * DAY_MS);
   return {
     server: { host: "127.0.0.1", port },
-    keys: [{ name: "demo", key: demoKey, tenant: "demo" }],
-    providers: {
-      "azure-eastus": {
-        kind: "azure",
-        region: "eastus",
-        endpoint: upstreams.azureEndpoint,
-        api_version: "2024-10-21",
-        api_key: upstreams.azureKey,
-      },
-      openai: {
-        kind: "openai",
-        region: "us",
-        base_url: upstreams.openaiBaseUrl,
-        api_key: upstreams.openaiKey,
-      },
-      "llama-host": {
-        kind: "openai-compatible",
-        region: "eu-west",
-        base_url: upstreams.llamaBaseUrl,
-        api_key: upstreams.llamaKey,
-        unsupported_parameters: ["metadata", "service_tier", "store"],
-      },
+    keys: [
+      { name: "demo", key: demoKey, tenant: "demo", admin: true },
+      { name: "demo-eu", key: `${demoKey}-eu`, tenant: "eu-only" },
+    ],
+    tenants: {
+      demo: { policy: { strategy: "preferred" } },
+      "eu-only": { policy: { strategy: "preferred", regions: { allow: ["eu"] } } },
     },
+    providers,
     models: {
       "gpt-4o-mini": {
         vendor: "openai",
+        release_date: "2024-07-18",
         capabilities: ["chat", "tools", "vision", "json"],
         context_window: 128_000,
       },
-      "llama-3.3-70b": { vendor: "meta", capabilities: ["chat", "tools", "json"], context_window: 128_000 },
-      "text-embedding-3-small": { vendor: "openai", capabilities: ["embeddings"] },
+      "gpt-nova": {
+        vendor: "openai",
+        release_date: novaRelease,
+        capabilities: ["chat", "tools", "json"],
+        context_window: 200_000,
+      },
+      "gpt-oss-120b": {
+        vendor: "openai",
+        release_date: "2025-08-05",
+        capabilities: ["chat", "tools", "json"],
+        context_window: 128_000,
+      },
+      "claude-sonnet-4-5": {
+        vendor: "anthropic",
+        release_date: "2025-09-29",
+        capabilities: ["chat", "tools", "vision", "json"],
+        context_window: 200_000,
+      },
+      "gemini-2.5-flash": {
+        vendor: "google",
+        release_date: "2025-06-17",
+        capabilities: ["chat", "tools", "vision", "json"],
+        context_window: 1_048_576,
+      },
+      "llama-3.3-70b": {
+        vendor: "meta",
+        release_date: "2024-12-06",
+        capabilities: ["chat", "tools", "json"],
+        context_window: 128_000,
+      },
+      "text-embedding-3-small": {
+        vendor: "openai",
+        release_date: "2024-01-25",
+        capabilities: ["embeddings"],
+      },
     },
+    agreements: [
+      {
+        vendor: "openai",
+        channel: ["azure-eastus", "azure-swedencentral"],
+        terms: "exclusive",
+        effective_until: "2025-10-28",
+        note: "the original exclusive cloud agreement",
+      },
+      {
+        vendor: "openai",
+        channel: ["azure-eastus", "azure-swedencentral"],
+        terms: "launch-partner",
+        window: "P30D",
+        effective_from: "2025-10-28",
+      },
+      {
+        vendor: "openai",
+        channel: ["azure-eastus", "azure-swedencentral"],
+        terms: "preferential",
+        effective_from: "2025-10-28",
+      },
+      {
+        vendor: "anthropic",
+        channel: ["anthropic", "aws-us-east-1", "gcp-us-central1", "gcp-europe-west4"],
+        terms: "open",
+      },
+    ],
     offerings: [
-      { model: "gpt-4o-mini", provider: "azure-eastus", deployment: "gpt-4o-mini" },
-      { model: "gpt-4o-mini", provider: "openai", native_model: "gpt-4o-mini-2024-07-18" },
-      { model: "llama-3.3-70b", provider: "llama-host", native_model: "meta-llama/Llama-3.3-70B-Instruct" },
-      { model: "text-embedding-3-small", provider: "openai" },
-      { model: "text-embedding-3-small", provider: "azure-eastus", deployment: "text-embedding-3-small" },
+      offering("gpt-4o-mini", "azure-eastus", { deployment: "gpt-4o-mini" }, [0.15, 0.6, 0.075]),
+      offering("gpt-4o-mini", "openai", { native_model: "gpt-4o-mini-2024-07-18" }, [0.15, 0.6, 0.075]),
+      offering("gpt-nova", "azure-eastus", { deployment: "gpt-nova" }, [1.25, 10, 0.125]),
+      offering("gpt-nova", "azure-swedencentral", { deployment: "gpt-nova" }, [1.375, 11, 0.1375]),
+      offering("gpt-nova", "aws-us-east-1", { native_model: "openai.gpt-nova-v1:0" }, [1.1, 9.5]),
+      offering("gpt-nova", "gcp-europe-west4", { native_model: "openai/gpt-nova" }, [1.2, 9.8]),
+      offering("gpt-oss-120b", "azure-eastus", { deployment: "gpt-oss-120b" }, [0.15, 0.6]),
+      offering("gpt-oss-120b", "aws-us-east-1", { native_model: "openai.gpt-oss-120b-1:0" }, [0.15, 0.6]),
+      offering("gpt-oss-120b", "gcp-us-central1", { native_model: "openai/gpt-oss-120b-maas" }, [0.09, 0.36]),
+      offering("gpt-oss-120b", "gcp-europe-west4", { native_model: "openai/gpt-oss-120b-maas" }, [0.1, 0.4]),
+      offering(
+        "claude-sonnet-4-5",
+        "anthropic",
+        { native_model: "claude-sonnet-4-5-20250929" },
+        [3, 15, 0.3],
+      ),
+      offering(
+        "claude-sonnet-4-5",
+        "aws-us-east-1",
+        { native_model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" },
+        [3.3, 16.5, 0.33],
+      ),
+      offering(
+        "claude-sonnet-4-5",
+        "gcp-us-central1",
+        { native_model: "claude-sonnet-4-5@20250929" },
+        [3, 15, 0.3],
+      ),
+      offering(
+        "claude-sonnet-4-5",
+        "gcp-europe-west4",
+        { native_model: "claude-sonnet-4-5@20250929" },
+        [3.3, 16.5, 0.33],
+      ),
+      offering("gemini-2.5-flash", "gemini", { native_model: "gemini-2.5-flash" }, [0.3, 2.5, 0.03]),
+      offering("gemini-2.5-flash", "gcp-us-central1", { native_model: "gemini-2.5-flash" }, [0.3, 2.5, 0.03]),
+      offering(
+        "gemini-2.5-flash",
+        "gcp-europe-west4",
+        { native_model: "gemini-2.5-flash" },
+        [0.33, 2.75, 0.033],
+      ),
+      offering(
+        "llama-3.3-70b",
+        "llama-host",
+        { native_model: "meta-llama/Llama-3.3-70B-Instruct" },
+        [0.59, 0.79],
+      ),
+      offering(
+        "llama-3.3-70b",
+        "aws-us-east-1",
+        { native_model: "us.meta.llama3-3-70b-instruct-v1:0" },
+        [0.72, 0.72],
+      ),
+      offering(
+        "llama-3.3-70b",
+        "gcp-us-central1",
+        { native_model: "meta/llama-3.3-70b-instruct-maas" },
+        [0.72, 0.72],
+      ),
+      offering("text-embedding-3-small", "azure-eastus", { deployment: "text-embedding-3-small" }, [0.02, 0]),
+      offering("text-embedding-3-small", "openai", {}, [0.02, 0]),
     ],
   };
+}
+
+function providerDocument(provider: DemoProvider, upstream: DemoUpstream): Record<string, unknown> {
+  const { credentials } = upstream;
+  const apiKey = credentials.type === "api-key" ? credentials.apiKey : undefined;
+  switch (provider.kind) {
+    case "openai":
+      return { kind: "openai", region: provider.region, base_url: upstream.baseUrl, api_key: apiKey };
+    case "azure":
+      return {
+        kind: "azure",
+        region: provider.region,
+        endpoint: upstream.baseUrl,
+        api_version: "2024-10-21",
+        api_key: apiKey,
+      };
+    case "openai-compatible":
+      return {
+        kind: "openai-compatible",
+        region: provider.region,
+        base_url: upstream.baseUrl,
+        api_key: apiKey,
+        unsupported_parameters: ["metadata", "service_tier", "store"],
+        ...(provider.standsInFor === undefined ? {} : { labels: { "stands-in-for": provider.standsInFor } }),
+      };
+    case "bedrock":
+      return {
+        kind: "bedrock",
+        region: provider.region,
+        endpoint: upstream.baseUrl,
+        ...(credentials.type === "aws"
+          ? { access_key_id: credentials.accessKeyId, secret_access_key: credentials.secretAccessKey }
+          : { api_key: apiKey }),
+      };
+    case "anthropic":
+      return { kind: "anthropic", region: provider.region, base_url: upstream.baseUrl, api_key: apiKey };
+  }
+}
+
+function offering(
+  model: string,
+  provider: string,
+  native: { native_model?: string; deployment?: string },
+  [input, output, cachedInput]: [number, number, number?],
+): Record<string, unknown> {
+  return {
+    model,
+    provider,
+    ...native,
+    price: { input, output, ...(cachedInput === undefined ? {} : { cached_input: cachedInput }) },
+  };
+}
+
+function isoDate(instant: number): string {
+  return new Date(instant).toISOString().slice(0, 10);
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { demoConfigDocument } from "./demo.js";
 import { ConfigError, hashKey, locateConfig, parseConfigText, resolveConfig } from "./load.js";
 
 const valid = `
@@ -139,29 +138,5 @@ describe("configuration", () => {
       kind: "file",
       path: "/etc/flag.yaml",
     });
-  });
-
-  it("accepts the demo document", () => {
-    const config = resolveConfig(
-      demoConfigDocument(
-        {
-          openaiBaseUrl: "http://127.0.0.1:1/v1",
-          openaiKey: "k1",
-          azureEndpoint: "http://127.0.0.1:2",
-          azureKey: "k2",
-          llamaBaseUrl: "http://127.0.0.1:3/v1",
-          llamaKey: "k3",
-        },
-        "demo-key-123",
-        4800,
-      ),
-      "demo",
-      {},
-    );
-    const chatModelsWithTwoProviders = [...config.models.keys()].filter(
-      (model) => config.offerings.filter((offering) => offering.model === model).length >= 2,
-    );
-    expect(chatModelsWithTwoProviders).toContain("gpt-4o-mini");
-    expect([...config.models.values()].some((model) => model.capabilities.has("embeddings"))).toBe(true);
   });
 });

@@ -60,7 +60,8 @@ describe("HealthTracker", () => {
   it("opens on the error rate over the window once it holds enough outcomes", () => {
     const health = new HealthTracker(config);
     // Alternating outcomes never make 3 failures in a row, but reach 50% over 6.
-    for (let t = 0; t < 5; t++) health.record(id, { ok: t % 2 === 1 }, t);
+    for (let t = 0; t < 5; t++)
+      health.record(id, t % 2 === 1 ? { ok: true, latencyMs: 1 } : { ok: false }, t);
     expect(health.of(id, 5)?.state).toBe("closed");
     health.record(id, { ok: true, latencyMs: 1 }, 5);
     health.record(id, { ok: false }, 6);

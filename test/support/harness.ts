@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { expect } from "vitest";
 import { pino } from "pino";
-import { demoConfigDocument } from "../../src/config/demo.js";
+import { DEMO_PROVIDERS, demoConfigDocument } from "../../src/config/demo.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { startEmulators, type RunningEmulator } from "../../src/emulators/index.js";
 import { startGateway, type RunningGateway } from "../../src/http/server.js";
@@ -13,36 +13,29 @@ export interface Harness {
   readonly emulators: ReadonlyMap<string, RunningEmulator>;
   /** The official OpenAI SDK pointed at the gateway; no SDK retries, so failover is the gateway's. */
   readonly client: OpenAI;
-  emulator(name: "openai" | "azure-eastus" | "llama-host"): RunningEmulator;
+  /** The emulator playing a demo provider (see DEMO_PROVIDERS). */
+  emulator(name: string): RunningEmulator;
   /** Clears every emulator's faults and request counters, and the gateway's health and circuits. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The demo topology (Azure first, then OpenAI, for gpt-4o-mini) on emulators without pacing. */
+/** The demo topology (for gpt-4o-mini: Azure, the launch partner, then OpenAI) on emulators without pacing. */
 export async function startHarness(
   overrides: (document: Record<string, unknown>) => void = () => {},
 ): Promise<Harness> {
   const apiKeyPrefix = "harness";
-  const fleet = await startEmulators({ apiKeyPrefix });
-  const emulators = new Map(fleet.emulators.map((emulator) => [emulator.name, emulator]));
+  const fleet = await startEmulators({ apiKeyPrefix, fleet: DEMO_PROVIDERS });
+  const emulators = new Map<string, RunningEmulator>(
+    fleet.emulators.map((emulator) => [emulator.name, emulator]),
+  );
   const get = (name: string): RunningEmulator => {
     const emulator = emulators.get(name);
     if (emulator === undefined) throw new Error(`no emulator ${name}`);
     return emulator;
   };
-  const document = demoConfigDocument(
-    {
-      openaiBaseUrl: get("openai").baseUrl,
-      openaiKey: `${apiKeyPrefix}-openai`,
-      azureEndpoint: get("azure-eastus").baseUrl,
-      azureKey: `${apiKeyPrefix}-azure-eastus`,
-      llamaBaseUrl: get("llama-host").baseUrl,
-      llamaKey: `${apiKeyPrefix}-llama-host`,
-    },
-    testKey,
-    0,
-  ) as Record<string, unknown>;
+  const upstreams = new Map(fleet.emulators.map((emulator) => [emulator.name, emulator]));
+  const document = demoConfigDocument(upstreams, testKey, 0) as Record<string, unknown>;
   document.server = { host: "127.0.0.1", port: 0, body_limit_bytes: 64 * 1024, log_level: "silent" };
   overrides(document);
   const config = resolveConfig(document, "test", {});
