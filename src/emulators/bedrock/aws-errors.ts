@@ -19,7 +19,12 @@ export function awsError(status: number, type: string, message: string): AwsErro
 
 /** `1 validation error detected: …`, the wording of AWS's generated request validation. */
 export function constraintError(value: unknown, path: string, constraint: string): AwsError {
-  const shown = value === undefined || value === null ? "null" : `'${String(value)}'`;
+  const shown =
+    value === undefined || value === null
+      ? "null"
+      : typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+        ? `'${value}'`
+        : `'${JSON.stringify(value)}'`;
   return awsError(
     400,
     "ValidationException",

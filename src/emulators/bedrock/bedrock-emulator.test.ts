@@ -8,6 +8,7 @@ import {
   ThrottlingException,
   ValidationException,
   type ConverseStreamOutput,
+  type TokenUsage,
   type Tool,
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -52,7 +53,7 @@ async function collectStream(stream: AsyncIterable<ConverseStreamOutput> | undef
     text: "",
     tools: [] as { id: string; name: string; input: string }[],
     stopReason: undefined as string | undefined,
-    usage: undefined as { inputTokens?: number; outputTokens?: number; totalTokens?: number } | undefined,
+    usage: undefined as TokenUsage | undefined,
   };
   if (stream === undefined) throw new Error("no stream");
   for await (const event of stream) {

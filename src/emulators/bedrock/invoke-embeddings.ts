@@ -102,8 +102,8 @@ function cohere(modelId: string, body: unknown, seed: string): InvokeResult {
     };
   }
   const dimensions = typeof requested === "number" ? requested : v4 ? 1536 : 1024;
-  const vectors = (texts as string[]).map((text) => Array.from(embeddingVector(text, dimensions)));
-  const inputTokens = (texts as string[]).reduce((sum, text) => sum + countTextTokens(text), 0);
+  const vectors = texts.map((text) => Array.from(embeddingVector(text, dimensions)));
+  const inputTokens = texts.reduce((sum, text) => sum + countTextTokens(text), 0);
   const types = body["embedding_types"];
   const byType = Array.isArray(types) && types.length > 0;
   return {
