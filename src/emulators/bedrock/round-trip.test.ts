@@ -212,6 +212,36 @@ describe("codec + transport + emulator agree", () => {
     expect(deniedError.message).toMatch(/^InvalidSignatureException: The request signature we calculated/);
   });
 
+  it("the emulator's login checks: tampered body, stale signature, no login at all", async () => {
+    const prepared = await transport.prepare(chatCall(chat()));
+    const tampered = await request(`${transport.origin}${prepared.path}`, {
+      method: "POST",
+      headers: prepared.headers,
+      body: prepared.body.replace("round trip", "round trap"),
+    });
+    expect(tampered.statusCode).toBe(403);
+    expect(tampered.headers["x-amzn-errortype"]).toMatch(/^InvalidSignatureException:/);
+    await tampered.body.dump();
+
+    const stale = bedrockTransport(providerFor(emulator.url), {
+      now: () => new Date(Date.now() - 10 * 60_000),
+    });
+    const expired = await send(chatCall(chat()), stale);
+    expect(expired.status).toBe(403);
+    expect(JSON.parse(Buffer.concat(expired.chunks).toString("utf8"))).toEqual({
+      message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than/),
+    });
+
+    const anonymous = await request(`${transport.origin}${prepared.path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: prepared.body,
+    });
+    expect(anonymous.statusCode).toBe(403);
+    expect(anonymous.headers["x-amzn-errortype"]).toMatch(/^MissingAuthenticationTokenException:/);
+    await anonymous.body.dump();
+  });
+
   it.each([
     ["amazon.titan-embed-text-v2:0", bedrockTitanEmbedCodec, 256],
     ["cohere.embed-multilingual-v3", bedrockCohereEmbedCodec, undefined],
