@@ -11,6 +11,8 @@ export const faultSchema = z.strictObject({
   cut_after_chunks: z.number().int().min(0).optional(),
   stream_error: z.boolean().optional(),
   stream_error_after_chunks: z.number().int().min(0).optional(),
+  /** Gemini / Vertex: answer chat with a safety block (promptFeedback, or a SAFETY candidate in streams). */
+  blocked: z.boolean().optional(),
   count: z.number().int().min(1).optional(),
   match: z.enum(["chat", "embeddings", "stream", "all"]).optional(),
 });
@@ -101,5 +103,10 @@ function appliesTo(fault: Fault, request: RequestClass): boolean {
   if (match === "embeddings" && request.operation !== "embeddings") return false;
   if (match === "stream" && !request.stream) return false;
   if (request.stream) return true;
-  return fault.status !== undefined || fault.reset === true || fault.latency_ms !== undefined;
+  return (
+    fault.status !== undefined ||
+    fault.reset === true ||
+    fault.latency_ms !== undefined ||
+    (fault.blocked === true && request.operation === "chat")
+  );
 }
