@@ -11,12 +11,17 @@ import { startGateway } from "../http/server.js";
 import { DEMO_PROVIDERS } from "../config/demo.js";
 import type { EmulatorCredentials } from "../emulators/index.js";
 import { loadConfiguration } from "./configuration.js";
+import { catalogCommand, routeCommand, UsageError } from "./explain-commands.js";
 
 const usage = `Usage: switchyard [command] [options]
 
 Commands:
   serve      Serve the gateway (default). Without a configuration file: demo mode with emulated clouds.
   emulate    Run the emulated clouds standalone and print their base URLs.
+  route      Print the plan a request would get: --model M [--tenant T] [--at YYYY-MM-DD] [--strategy S]
+             [--providers a,b] [--region R] [--prompt-tokens N] [--max-tokens N] [--json]
+  catalog    Print the model x provider availability at a date, and each model's timeline:
+             [--at YYYY-MM-DD] [--json]
 
 Options:
   --config FILE     Configuration file (else $SWITCHYARD_CONFIG, else ./switchyard.yaml, else the demo)
@@ -38,6 +43,15 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       config: { type: "string" },
       port: { type: "string" },
       "no-pacing": { type: "boolean", default: false },
+      model: { type: "string" },
+      tenant: { type: "string" },
+      at: { type: "string" },
+      strategy: { type: "string" },
+      providers: { type: "string" },
+      region: { type: "string" },
+      "prompt-tokens": { type: "string" },
+      "max-tokens": { type: "string" },
+      json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -55,6 +69,38 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return serve({ configFlag: values.config, env, port, pacing });
     case "emulate":
       return emulate(pacing);
+    case "route":
+    case "catalog": {
+      const { config } = await loadConfiguration({
+        configFlag: values.config,
+        env,
+        cwd: process.cwd(),
+        startDemoUpstreams: false,
+        port: port ?? 4800,
+        pacing: undefined,
+      });
+      const now = Date.now();
+      process.stdout.write(
+        command === "route"
+          ? routeCommand(
+              config,
+              {
+                model: values.model,
+                tenant: values.tenant,
+                at: values.at,
+                strategy: values.strategy,
+                providers: values.providers,
+                region: values.region,
+                promptTokens: values["prompt-tokens"],
+                maxTokens: values["max-tokens"],
+                json: values.json,
+              },
+              now,
+            )
+          : catalogCommand(config, { at: values.at, json: values.json }, now),
+      );
+      return 0;
+    }
     default:
       process.stderr.write(`switchyard: unknown command "${command}"\n\n${usage}`);
       return 2;
@@ -153,8 +199,6 @@ function untilSignal(): Promise<void> {
     process.once("SIGINT", stop);
   });
 }
-
-class UsageError extends Error {}
 
 main(process.argv.slice(2), process.env).then(
   (code) => process.exit(code),

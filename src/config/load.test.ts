@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, hashKey, locateConfig, parseConfigText, resolveConfig } from "./load.js";
+import { ConfigError, hashKey, locateConfig, parseConfigText } from "./load.js";
 
 const valid = `
 keys:

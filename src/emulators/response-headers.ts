@@ -70,7 +70,7 @@ export function responseHeaders(context: HeaderContext): Record<string, string> 
         "x-ratelimit-remaining-tokens": String(remainingTokens),
         "x-content-type-options": "nosniff",
       };
-    case "openai-compatible":
+    default:
       return { "x-request-id": hex(seed, 32) };
   }
 }

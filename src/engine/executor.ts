@@ -191,20 +191,40 @@ export class Executor {
     cancellation: Cancellation,
     attempts: AttemptRecord[],
   ): Promise<{ result: EmbeddingsResult; route: Route }> {
-    return this.#walk(plan, attempts, cancellation, (candidate, record, timeouts) => {
+    return this.#walk(plan, attempts, cancellation, async (candidate, record, timeouts) => {
       const transport = this.#transport(candidate);
       const dialect = candidate.offering.embeddingsDialect;
       const codec = dialect === undefined ? undefined : this.#deps.embeddingsCodecs.get(dialect);
       if (codec === undefined) throw missingCodec(dialect);
-      const encoded = this.#noted(candidate, codec.encodeEmbeddingsRequest(request, encodeTarget(candidate)));
-      const body = encoded.body;
-      return this.#sendForJson(codec, transport, "embeddings", candidate, body, cancellation, timeouts).then(
-        (answer) => {
-          const result = codec.decodeEmbeddingsResponse(answer.json);
-          record(answer.statusCode, undefined);
-          return { result, route: { candidate, warnings: encoded.warnings } };
-        },
-      );
+      // An API that embeds fewer inputs per call (Bedrock Titan: one) gets the request in slices,
+      // sent one after another; the vectors are joined in input order.
+      const slices = sliceInputs(request, codec.maxInputsPerRequest);
+      const vectors: Float32Array[] = [];
+      let inputTokens = 0;
+      let model: string | undefined;
+      let warnings: readonly Warning[] = [];
+      let status: number | undefined;
+      for (const slice of slices) {
+        const encoded = this.#noted(candidate, codec.encodeEmbeddingsRequest(slice, encodeTarget(candidate)));
+        warnings = encoded.warnings;
+        const answer = await this.#sendForJson(
+          codec,
+          transport,
+          "embeddings",
+          candidate,
+          encoded.body,
+          cancellation,
+          timeouts,
+        );
+        const result = codec.decodeEmbeddingsResponse(answer.json);
+        vectors.push(...result.vectors);
+        inputTokens += result.inputTokens;
+        model ??= result.model;
+        status = answer.statusCode;
+      }
+      record(status, undefined);
+      const result: EmbeddingsResult = { vectors, inputTokens, ...(model === undefined ? {} : { model }) };
+      return { result, route: { candidate, warnings } };
     });
   }
 
@@ -389,6 +409,18 @@ export class Executor {
     });
     return prepared instanceof Promise ? prepared.then(dispatch) : dispatch(prepared);
   }
+}
+
+/** The request cut into requests of at most `max` inputs each (the request itself when it fits). */
+function sliceInputs(request: EmbeddingsRequest, max: number | undefined): EmbeddingsRequest[] {
+  const input = request.input;
+  if (max === undefined || input.length <= max) return [request];
+  const slices: EmbeddingsRequest[] = [];
+  for (let start = 0; start < input.length; start += max) {
+    const part = input.slice(start, start + max) as EmbeddingsRequest["input"];
+    slices.push({ ...request, input: part, singleInput: part.length === 1 && request.singleInput });
+  }
+  return slices;
 }
 
 /** Per-attempt limits: the policy's, cut to what is left of the request's total time. */

@@ -16,6 +16,7 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, type: "invalid_request_error", failover: "stop" },
   body_too_large: { status: 413, type: "invalid_request_error", failover: "stop" },
   invalid_api_key: { status: 401, type: "authentication_error", failover: "stop" },
+  permission_denied: { status: 403, type: "permission_error", failover: "stop" },
   model_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   route_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   method_not_allowed: { status: 405, type: "invalid_request_error", failover: "stop" },

@@ -5,6 +5,7 @@ import { GatewayError, normalizeError } from "../errors/gateway-error.js";
 import { sendAnthropicError, sendJson, sendOpenAIError } from "./respond.js";
 import { anthropicCountTokens, anthropicMessages, isAnthropicPath } from "./routes/anthropic-messages.js";
 import { matchAzurePath } from "./azure-paths.js";
+import { adminPlan } from "./routes/admin-plan.js";
 import type { RequestContext } from "./routes/context.js";
 import { openaiListModels, openaiRetrieveModel } from "./routes/models.js";
 import { openaiChatCompletions } from "./routes/openai-chat.js";
@@ -25,6 +26,7 @@ const knownPaths = new Map<string, string>([
   ["/readyz", "GET"],
   ["/v1/messages", "POST"],
   ["/v1/messages/count_tokens", "POST"],
+  ["/admin/plan", "POST"],
 ]);
 
 /**
@@ -114,6 +116,15 @@ function route(
     return openaiListModels(services, request, response, context);
   if (method === "GET" && path.startsWith("/v1/models/") && path.length > 11) {
     return openaiRetrieveModel(services, request, response, context, decodeURIComponent(path.slice(11)));
+  }
+  if (method === "POST" && path === "/admin/plan") {
+    return adminPlan(
+      services,
+      request,
+      response,
+      context,
+      new URLSearchParams(query === -1 ? "" : url.slice(query + 1)),
+    );
   }
   if (method === "GET" && path === "/healthz")
     return sendJson(response, 200, { status: "ok" }, context.headers);

@@ -7,7 +7,7 @@ import { GatewayError } from "../errors/gateway-error.js";
 import { keyAllowsModel, KeyRing } from "../governance/keys.js";
 import { HealthTracker } from "../health/tracker.js";
 import type { Plan } from "../routing/plan.js";
-import type { RequestFeatures } from "../routing/planner.js";
+import type { PlanOverrides, RequestFeatures } from "../routing/planner.js";
 import { PlanningService } from "../routing/planning-service.js";
 import { countPromptTokens } from "../routing/prompt-tokens.js";
 import type { ChatRequest } from "../core/chat-request.js";
@@ -94,24 +94,45 @@ export function planFor(
   headers: IncomingHttpHeaders,
   request: { model: string; capabilities: readonly Capability[]; chat?: ChatRequest },
 ): Plan {
+  const { features, overrides } = planFeatures(services, key.tenant, headers, request.model, request.chat);
+  return services.planner.plan(key.tenant, { ...features, capabilities: request.capabilities }, overrides);
+}
+
+/** What the planner needs from a request: its features and the validated override headers. */
+export function planFeatures(
+  services: GatewayServices,
+  tenant: string,
+  headers: IncomingHttpHeaders,
+  model: string,
+  chat: ChatRequest | undefined,
+): { features: RequestFeatures; overrides: PlanOverrides } {
   const planner = services.planner;
-  const overrides = planner.overrides(key.tenant, {
+  const overrides = planner.overrides(tenant, {
     strategy: headerValue(headers["x-switchyard-strategy"]),
     providers: headerValue(headers["x-switchyard-providers"]),
     region: headerValue(headers["x-switchyard-region"]),
   });
-  const chat = request.chat;
   const features: RequestFeatures = {
-    model: request.model,
-    capabilities: request.capabilities,
+    model,
+    capabilities: chat === undefined ? [] : chatCapabilities(chat),
     stream: chat?.stream ?? false,
     promptTokens:
-      chat !== undefined && planner.needsPromptTokens(key.tenant, overrides)
+      chat !== undefined && planner.needsPromptTokens(tenant, overrides)
         ? countPromptTokens(chat)
         : undefined,
     maxOutputTokens: chat?.maxOutputTokens,
   };
-  return planner.plan(key.tenant, features, overrides);
+  return { features, overrides };
+}
+
+/** The capabilities a chat request needs from an offering. */
+export function chatCapabilities(chat: ChatRequest): Capability[] {
+  const needs: Capability[] = [];
+  if (chat.tools !== undefined && chat.tools.length > 0) needs.push("tools");
+  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text") needs.push("json");
+  if (chat.messages.some((m) => m.role === "user" && m.content.some((part) => part.type === "image")))
+    needs.push("vision");
+  return needs;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,5 +1,9 @@
-import { countTokens } from "gpt-tokenizer";
+import { countTokens as countWithSpecials } from "gpt-tokenizer";
 import type { ChatRequest } from "../core/chat-request.js";
+
+/** Text such as `<|endoftext|>` in a prompt is counted as plain text, never refused. */
+const plainText = { disallowedSpecial: new Set<string>() };
+const countTokens = (text: string): number => countWithSpecials(text, plainText);
 
 /** Tokens a chat format adds per message (role markers), as OpenAI documents for its models. */
 const PER_MESSAGE = 3;

@@ -224,3 +224,23 @@ describe("openai-chat encodeChatRequest", () => {
     expect(body).toEqual(client);
   });
 });
+
+describe("another dialect's own fields", () => {
+  it("are dropped with a warning each, never silently", () => {
+    const encoded = encodeOpenAIChatRequest(
+      {
+        model: "m",
+        messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+        stream: false,
+        includeUsage: false,
+        passthrough: { dialect: "anthropic-messages", fields: { top_k: 5, thinking: { type: "enabled" } } },
+      },
+      { nativeModel: "m" },
+    );
+    expect(encoded.body).not.toHaveProperty("top_k");
+    expect(encoded.warnings.map((warning) => [warning.code, warning.param])).toEqual([
+      ["parameter_ignored", "top_k"],
+      ["parameter_ignored", "thinking"],
+    ]);
+  });
+});

@@ -168,11 +168,21 @@ export function encodeOpenAIChatRequest(request: ChatRequest, target: EncodeTarg
   builder.set("parallel_tool_calls", request.parallelToolCalls);
   if (request.responseFormat !== undefined)
     builder.set("response_format", encodeResponseFormat(request.responseFormat));
-  if (request.passthrough?.dialect === "openai-chat") {
-    const fields = request.passthrough.fields;
+  const passthrough = request.passthrough;
+  if (passthrough?.dialect === "openai-chat") {
+    const fields = passthrough.fields;
     for (const name in fields) {
       if (name === "stream_options") continue;
       builder.set(name, fields[name]);
+    }
+  } else if (passthrough !== undefined) {
+    // Another dialect's own fields (Anthropic's top_k, thinking…) have no OpenAI meaning: say so.
+    for (const name of Object.keys(passthrough.fields)) {
+      builder.warnings.push({
+        code: "parameter_ignored",
+        param: name,
+        message: `${name} has no equivalent in the OpenAI chat API`,
+      });
     }
   }
   return { body, warnings: builder.warnings };

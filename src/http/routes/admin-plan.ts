@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseInstant } from "../../catalog/time.js";
+import { GatewayError } from "../../errors/gateway-error.js";
+import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
+import { planJson } from "../../routing/explain.js";
+import { readModelRequest } from "../body.js";
+import { sendJson } from "../respond.js";
+import { planFeatures, type GatewayServices } from "../services.js";
+import type { RequestContext } from "./context.js";
+
+/**
+ * `POST /admin/plan[?tenant=T][&at=YYYY-MM-DD]`: the plan the gateway would make for this chat
+ * request body, with live health, without sending it anywhere. The `x-switchyard-*` override headers
+ * apply as they would to the request itself. Needs an admin key; the tenant defaults to the key's.
+ */
+export async function adminPlan(
+  services: GatewayServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: RequestContext,
+  query: URLSearchParams,
+): Promise<void> {
+  const key = services.keys.authenticate(request.headers);
+  if (!key.admin)
+    throw new GatewayError("permission_denied", `The key "${key.name}" may not use the admin endpoints.`);
+  const tenant = query.get("tenant") ?? key.tenant;
+  if (!services.config.tenants.has(tenant))
+    throw new GatewayError("invalid_request", `tenant: unknown tenant "${tenant}"`, { param: "tenant" });
+  const atText = query.get("at") ?? undefined;
+  const at = atText === undefined ? undefined : parseInstant(atText);
+  if (atText !== undefined && at === undefined)
+    throw new GatewayError("invalid_request", `at: "${atText}" is not a date (YYYY-MM-DD)`, { param: "at" });
+  const chat = parseChatRequest(
+    await readModelRequest(request, services.config.server.bodyLimitBytes, context.cancellation, undefined),
+  );
+  if (!services.config.models.has(chat.model))
+    throw new GatewayError("model_not_found", `The model \`${chat.model}\` does not exist.`, {
+      param: "model",
+    });
+  const { features, overrides } = planFeatures(services, tenant, request.headers, chat.model, chat);
+  const plan = services.planner.plan(tenant, features, overrides, at);
+  sendJson(response, 200, { tenant, ...planJson(plan, atText) }, context.headers);
+}
