@@ -91,3 +91,82 @@ describe("switchyard emulate", () => {
     expect(await emulate.exited).toBe(0);
   });
 });
+
+describe("switchyard route and catalog", () => {
+  const finished = async (args: string[]) => {
+    const process = run(args);
+    const code = await process.exited;
+    return { code, ...process.output() };
+  };
+
+  it("route --json prints the plan in its documented shape", async () => {
+    const { code, stdout } = await finished([
+      "route",
+      "--model",
+      "gpt-nova",
+      "--tenant",
+      "eu-only",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(plan)).toEqual(["model", "at", "strategy", "candidates", "excluded"]);
+    expect(plan.candidates).toEqual([
+      {
+        provider: "azure-swedencentral",
+        offering: "gpt-nova@azure-swedencentral",
+        reason: "preferred: launch partner of openai",
+      },
+    ]);
+    expect(plan.excluded).toContainEqual({
+      provider: "gcp-europe-west4",
+      offering: "gpt-nova@gcp-europe-west4",
+      reason: expect.stringMatching(/^launch window until \d{4}-\d{2}-\d{2} \(launch partner: /),
+    });
+  });
+
+  it("route --at a month from now: the launch window is over", async () => {
+    const later = new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10);
+    const { stdout } = await finished(["route", "--model", "gpt-nova", "--at", later, "--json"]);
+    const plan = JSON.parse(stdout) as { at: string; candidates: { provider: string }[] };
+    expect(plan.at).toBe(later);
+    expect(plan.candidates.map((c) => c.provider)).toEqual([
+      "azure-eastus",
+      "azure-swedencentral",
+      "aws-us-east-1",
+      "gcp-europe-west4",
+    ]);
+  });
+
+  it("catalog --json shows the matrix, today and later", async () => {
+    const { stdout } = await finished(["catalog", "--json"]);
+    const today = JSON.parse(stdout) as {
+      models: {
+        model: string;
+        providers: { provider: string; available: boolean; since: string | null }[];
+      }[];
+    };
+    const nova = today.models.find((m) => m.model === "gpt-nova");
+    expect(nova?.providers.map((p) => [p.provider, p.available])).toEqual([
+      ["azure-eastus", true],
+      ["azure-swedencentral", true],
+      ["aws-us-east-1", false],
+      ["gcp-europe-west4", false],
+    ]);
+    const oss = today.models.find((m) => m.model === "gpt-oss-120b");
+    expect(oss?.providers.find((p) => p.provider === "aws-us-east-1")?.since).toBe("2025-10-28");
+    const text = (await finished(["catalog"])).stdout;
+    expect(text).toMatch(/^gpt-nova +yes +yes +no +no/m);
+  });
+
+  it("rejects a bad date or an unknown model with usage errors", async () => {
+    const badDate = await finished(["route", "--model", "gpt-nova", "--at", "next week"]);
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('--at: "next week" is not a date (YYYY-MM-DD)');
+    const unknown = await finished(["route", "--model", "gpt-9"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown model "gpt-9"');
+    const strategy = await finished(["route", "--model", "gpt-nova", "--strategy", "fastst"]);
+    expect(strategy.stderr).toContain('--strategy: unknown strategy "fastst"');
+  });
+});
