@@ -34,7 +34,7 @@ export interface GoogleRoute {
   readonly pattern: RegExp;
   readonly operation: "chat" | "embeddings" | "models" | "public";
   /** Whether this request streams (for faults that match streams only). */
-  readonly stream?: (match: RegExpExecArray, url: URL) => boolean;
+  readonly stream?: (match: RegExpExecArray, url: URL, body: unknown) => boolean;
   /** The body is parsed JSON (or the raw text for `public` routes); the fault is the one taken, if any. */
   handle(context: GoogleRouteContext, body: unknown, fault: Fault | undefined): void | Promise<void>;
 }
@@ -119,7 +119,7 @@ export async function startGoogleServer(options: GoogleServerOptions): Promise<G
     });
     const denied = options.authorize(request, url);
     if (denied !== undefined) return send(denied);
-    const stream = route.stream?.(match, url) ?? false;
+    const stream = route.stream?.(match, url, json.ok ? json.value : undefined) ?? false;
     const fault = faults.take({ operation: route.operation, stream });
     if (fault?.latency_ms !== undefined && !(await sleep(fault.latency_ms, controller.signal))) return;
     if (fault?.reset === true) {
