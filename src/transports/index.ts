@@ -2,8 +2,10 @@ import type { ProviderConfig } from "../config/types.js";
 import { anthropicTransport } from "./anthropic.js";
 import { azureTransport } from "./azure.js";
 import { bedrockTransport } from "./bedrock.js";
+import { geminiTransport } from "./gemini.js";
 import { openaiTransport } from "./openai.js";
 import type { Transport } from "./transport.js";
+import { vertexTransport } from "./vertex.js";
 
 export type { Operation, Transport } from "./transport.js";
 
@@ -17,8 +19,9 @@ export function createTransport(provider: ProviderConfig): Transport {
     case "bedrock":
       return bedrockTransport(provider);
     case "vertex":
+      return vertexTransport(provider);
     case "gemini":
-      throw new Error(`no transport for ${provider.kind} yet`);
+      return geminiTransport(provider);
     case "anthropic":
       return anthropicTransport(provider);
   }
