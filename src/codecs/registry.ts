@@ -9,7 +9,7 @@ import { openaiChatCodec, openaiEmbeddingsCodec } from "./openai-chat/index.js";
 /** Every chat codec, by the dialect it speaks: one codec per dialect, shared by every cloud that speaks it. */
 export const chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>> = new Map<Dialect, ChatCodec<unknown>>([
   ["openai-chat", openaiChatCodec],
-  ["gemini", geminiCodec as ChatCodec<unknown>],
+  ["gemini", geminiCodec],
   ["bedrock-converse", bedrockConverseCodec],
   ["anthropic-messages", anthropicMessagesCodec],
 ]);
@@ -22,4 +22,6 @@ export const embeddingsCodecs: ReadonlyMap<EmbeddingsDialect, EmbeddingsCodec> =
   ["openai-embeddings", openaiEmbeddingsCodec],
   ["bedrock-titan-embed", bedrockTitanEmbedCodec],
   ["bedrock-cohere-embed", bedrockCohereEmbedCodec],
+  ["gemini-embed", geminiEmbedCodec],
+  ["vertex-embed", vertexEmbedCodec],
 ]);
