@@ -169,9 +169,14 @@ async function emulate(pacing: Pacing | undefined): Promise<number> {
 }
 
 function describeLogin(credentials: EmulatorCredentials): string {
-  return credentials.type === "aws"
-    ? `access key ${credentials.accessKeyId}, secret ${credentials.secretAccessKey}`
-    : `key: ${credentials.apiKey}`;
+  switch (credentials.type) {
+    case "aws":
+      return `access key ${credentials.accessKeyId}, secret ${credentials.secretAccessKey}`;
+    case "google-service-account":
+      return `project ${credentials.project}, service-account tokens from ${(JSON.parse(credentials.keyJson) as { token_uri: string }).token_uri}`;
+    case "api-key":
+      return `key: ${credentials.apiKey}`;
+  }
 }
 
 function demoPacing(env: NodeJS.ProcessEnv): Pacing {

@@ -17,10 +17,8 @@
 /** A demo provider: its name, which kind of cloud it is, and where. Each is played by an emulator. */
 export interface DemoProvider {
   readonly name: string;
-  readonly kind: "openai" | "azure" | "openai-compatible" | "bedrock" | "anthropic";
+  readonly kind: "openai" | "azure" | "openai-compatible" | "bedrock" | "vertex" | "gemini" | "anthropic";
   readonly region: string;
-  /** Set when another kind's emulator stands in for this provider (until that kind has its own). */
-  readonly standsInFor?: string;
 }
 
 export const DEMO_PROVIDERS: readonly DemoProvider[] = [
@@ -30,9 +28,9 @@ export const DEMO_PROVIDERS: readonly DemoProvider[] = [
   { name: "azure-swedencentral", kind: "azure", region: "swedencentral" },
   { name: "aws-us-east-1", kind: "bedrock", region: "us-east-1" },
   { name: "anthropic", kind: "anthropic", region: "us" },
-  { name: "gcp-us-central1", kind: "openai-compatible", region: "us-central1", standsInFor: "vertex" },
-  { name: "gcp-europe-west4", kind: "openai-compatible", region: "europe-west4", standsInFor: "vertex" },
-  { name: "gemini", kind: "openai-compatible", region: "global", standsInFor: "gemini" },
+  { name: "gcp-us-central1", kind: "vertex", region: "us-central1" },
+  { name: "gcp-europe-west4", kind: "vertex", region: "europe-west4" },
+  { name: "gemini", kind: "gemini", region: "global" },
 ];
 
 /** Where a demo provider's emulator listens and how to log in to it. */
@@ -41,7 +39,8 @@ export interface DemoUpstream {
   readonly baseUrl: string;
   readonly credentials:
     | { readonly type: "api-key"; readonly apiKey: string }
-    | { readonly type: "aws"; readonly accessKeyId: string; readonly secretAccessKey: string };
+    | { readonly type: "aws"; readonly accessKeyId: string; readonly secretAccessKey: string }
+    | { readonly type: "google-service-account"; readonly project: string; readonly keyJson: string };
 }
 
 export type DemoUpstreams = ReadonlyMap<string, DemoUpstream>;
@@ -59,13 +58,22 @@ export function placeholderUpstreams(): DemoUpstreams {
         credentials:
           provider.kind === "bedrock"
             ? { type: "aws", accessKeyId: "AKIAPLACEHOLDER00000", secretAccessKey: "unused" }
-            : { type: "api-key", apiKey: "unused" },
+            : provider.kind === "vertex"
+              ? { type: "google-service-account", project: "switchyard-demo", keyJson: PLACEHOLDER_KEY }
+              : { type: "api-key", apiKey: "unused" },
       },
     ]),
   );
 }
 
 const DAY_MS = 86_400_000;
+
+/** A service-account key that names no real account: the catalog commands never log in. */
+const PLACEHOLDER_KEY = JSON.stringify({
+  type: "service_account",
+  client_email: "placeholder@switchyard-demo.iam.gserviceaccount.com",
+  private_key: "unused",
+});
 
 export function demoConfigDocument(
   upstreams: DemoUpstreams,
@@ -249,8 +257,18 @@ function providerDocument(provider: DemoProvider, upstream: DemoUpstream): Recor
         base_url: upstream.baseUrl,
         api_key: apiKey,
         unsupported_parameters: ["metadata", "service_tier", "store"],
-        ...(provider.standsInFor === undefined ? {} : { labels: { "stands-in-for": provider.standsInFor } }),
       };
+    case "vertex":
+      return {
+        kind: "vertex",
+        region: provider.region,
+        endpoint: upstream.baseUrl,
+        ...(credentials.type === "google-service-account"
+          ? { project: credentials.project, service_account_key: credentials.keyJson }
+          : { project: "switchyard-demo", access_token: apiKey }),
+      };
+    case "gemini":
+      return { kind: "gemini", region: provider.region, base_url: upstream.baseUrl, api_key: apiKey };
     case "bedrock":
       return {
         kind: "bedrock",

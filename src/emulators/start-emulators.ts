@@ -1,6 +1,9 @@
 import { startAnthropicEmulator } from "./anthropic/index.js";
 import { startBedrockEmulator } from "./bedrock/index.js";
 import { startEmulator } from "./emulator-server.js";
+import { startGeminiEmulator } from "./gemini/index.js";
+import { vertexClaudeRoute } from "./vertex/claude-route.js";
+import { startVertexEmulator } from "./vertex/index.js";
 import type { EmulatorKind, Pacing, RunningEmulator } from "./types.js";
 
 /** One emulator of the demo fleet: which cloud it plays, and where. */
@@ -14,7 +17,13 @@ export interface FleetMember {
 /** How a client logs in to a fleet emulator. */
 export type EmulatorCredentials =
   | { readonly type: "api-key"; readonly apiKey: string }
-  | { readonly type: "aws"; readonly accessKeyId: string; readonly secretAccessKey: string };
+  | { readonly type: "aws"; readonly accessKeyId: string; readonly secretAccessKey: string }
+  | {
+      readonly type: "google-service-account";
+      readonly project: string;
+      /** The service-account key file's JSON; its `token_uri` is the emulator's OAuth endpoint. */
+      readonly keyJson: string;
+    };
 
 export interface FleetEmulator extends RunningEmulator {
   readonly region: string;
@@ -50,6 +59,24 @@ export async function startEmulators(
         const credentials = { accessKeyId: accessKeyIdFor(member.name), secretAccessKey: secret };
         const emulator = await startBedrockEmulator({ ...common, region: member.region, credentials });
         return { ...emulator, region: member.region, credentials: { type: "aws", ...credentials } };
+      }
+      case "vertex": {
+        const project = "switchyard-demo";
+        const emulator = await startVertexEmulator({
+          ...common,
+          project,
+          extraRoutes: [vertexClaudeRoute(project)],
+        });
+        const keyJson = JSON.stringify(emulator.serviceAccountKey);
+        return {
+          ...emulator,
+          region: member.region,
+          credentials: { type: "google-service-account", project, keyJson },
+        };
+      }
+      case "gemini": {
+        const emulator = await startGeminiEmulator({ ...common, apiKey: secret });
+        return { ...emulator, region: member.region, credentials: { type: "api-key", apiKey: secret } };
       }
       case "anthropic": {
         const emulator = await startAnthropicEmulator({ ...common, apiKey: secret });
