@@ -134,12 +134,17 @@ async function serve(options: {
     const out = process.stdout;
     out.write(`\nSwitchyard demo mode: no configuration file found, serving the built-in demo catalog.\n`);
     for (const upstream of loaded.demoUpstreams)
-      out.write(`  emulated cloud ${upstream.name.padEnd(13)} ${upstream.baseUrl}\n`);
-    out.write(`\n  gateway   ${gateway.url}/v1\n  demo key  ${loaded.demoKey}\n\nTry it:\n\n`);
+      out.write(`  emulated cloud ${upstream.name.padEnd(20)} ${upstream.baseUrl}\n`);
+    out.write(
+      `\n  gateway      ${gateway.url}/v1\n  demo key     ${loaded.demoKey}\n` +
+        `  EU-only key  ${loaded.demoKey}-eu   (a tenant whose requests never leave the EU)\n\nTry it:\n\n`,
+    );
     out.write(
       `  curl ${gateway.url}/v1/chat/completions \\\n` +
         `    -H "Authorization: Bearer ${loaded.demoKey}" -H "Content-Type: application/json" \\\n` +
-        `    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello, Switchyard!"}]}'\n\n`,
+        `    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello, Switchyard!"}]}'\n\n` +
+        `  npx switchyard catalog               # which cloud may serve which model today, and why\n` +
+        `  npx switchyard route --model gpt-nova  # the plan a request would get\n\n`,
     );
   }
 

@@ -43,7 +43,8 @@ describe("switchyard serve (demo mode)", () => {
   it("serves the demo with a printed key and curl line, and exits 0 on SIGTERM", async () => {
     const server = run(["serve", "--port", "0", "--no-pacing"], { SWITCHYARD_DEMO_KEY: "sy-demo-cli-test" });
     const [, url] = await server.waitFor(/gateway\s+(http:\/\/127\.0\.0\.1:\d+)\/v1\n/);
-    expect(server.output().stdout).toContain("demo key  sy-demo-cli-test");
+    expect(server.output().stdout).toContain("demo key     sy-demo-cli-test");
+    expect(server.output().stdout).toContain("EU-only key  sy-demo-cli-test-eu");
     expect(server.output().stdout).toContain("curl http://127.0.0.1:");
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
