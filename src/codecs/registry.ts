@@ -2,7 +2,11 @@ import type { Dialect } from "../core/chat-request.js";
 import type { EmbeddingsDialect } from "../core/embeddings.js";
 import type { ChatCodec, EmbeddingsCodec } from "./codec.js";
 import { anthropicMessagesCodec } from "./anthropic-messages/index.js";
-import { bedrockCohereEmbedCodec, bedrockConverseCodec, bedrockTitanEmbedCodec } from "./bedrock-converse/index.js";
+import {
+  bedrockCohereEmbedCodec,
+  bedrockConverseCodec,
+  bedrockTitanEmbedCodec,
+} from "./bedrock-converse/index.js";
 import { geminiCodec, geminiEmbedCodec, vertexEmbedCodec } from "./gemini/index.js";
 import { openaiChatCodec, openaiEmbeddingsCodec } from "./openai-chat/index.js";
 

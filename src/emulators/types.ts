@@ -1,7 +1,8 @@
 import type { FaultController } from "./fault-controller.js";
 
 /** Which cloud dialect an emulator speaks. */
-export type EmulatorKind = "openai" | "azure" | "openai-compatible" | "anthropic" | "bedrock" | "gemini" | "vertex";
+export type EmulatorKind =
+  "openai" | "azure" | "openai-compatible" | "anthropic" | "bedrock" | "gemini" | "vertex";
 
 /** Token pacing; `0` / `Infinity` in either field disables that part of the pacing. */
 export interface Pacing {
