@@ -51,9 +51,9 @@ export async function handleGenerate(
   const { chat, currentTurnCalls } = parsed.request;
   if (options.requireThoughtSignatures) {
     const unsigned = currentTurnCalls.find(
-      (call, index) =>
-        // Only the first call of a parallel set carries one; any signature given must be genuine.
-        (index === 0 || call.signature !== undefined) &&
+      (call) =>
+        // The first call of each model step carries one (parallel calls after it do not); any given must be genuine.
+        (call.first || call.signature !== undefined) &&
         call.signature !== thoughtSignature(options.signatureSeed, call.name),
     );
     if (unsigned !== undefined) {

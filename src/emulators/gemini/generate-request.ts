@@ -5,7 +5,7 @@ import { isRecord } from "../chat-request.js";
 export interface GenerateRequest {
   chat: ChatRequest;
   /** Function calls of the current turn's model contents, with whether each carried a signature. */
-  currentTurnCalls: { name: string; signature: string | undefined; position: number }[];
+  currentTurnCalls: { name: string; signature: string | undefined; position: number; first: boolean }[];
 }
 
 type Parsed = { ok: true; request: GenerateRequest } | { ok: false; message: string };
@@ -114,6 +114,7 @@ export function parseGenerateRequest(body: unknown, model: string, stream: boole
   const currentTurnCalls: GenerateRequest["currentTurnCalls"] = [];
   for (const [index, content] of contents.entries()) {
     if (index <= lastUserText || !isRecord(content) || content["role"] !== "model") continue;
+    let first = true;
     for (const [position, part] of records(content["parts"]).entries()) {
       const call = field(part, "functionCall");
       if (!isRecord(call) || typeof call["name"] !== "string") continue;
@@ -122,7 +123,9 @@ export function parseGenerateRequest(body: unknown, model: string, stream: boole
         name: call["name"],
         signature: typeof signature === "string" ? signature : undefined,
         position,
+        first,
       });
+      first = false;
     }
   }
 
