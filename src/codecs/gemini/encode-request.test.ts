@@ -125,7 +125,7 @@ describe("encodeGeminiChatRequest", () => {
               type: "object",
               properties: {
                 city: { type: "string", description: "City name" },
-                unit: { type: "string", nullable: true, enum: ["c", "f", null] },
+                unit: { type: "string", nullable: true, enum: ["c", "f"] },
                 kind: { enum: ["current"] },
                 days: { type: "array", items: { type: "integer", minimum: 1 } },
               },

@@ -54,6 +54,11 @@ function clean(schema: JsonObject): JsonObject {
       if (types.length !== value.length) out["nullable"] = true;
       if (types.length === 1) out["type"] = types[0];
       else if (types.length > 1) out["anyOf"] = types.map((type: unknown) => ({ type }));
+    } else if (key === "enum" && Array.isArray(value)) {
+      // Gemini enums are strings; a null member is what `nullable` says.
+      const members = value.filter((member) => member !== null);
+      if (members.length !== value.length) out["nullable"] = true;
+      out["enum"] = members;
     } else if (key === "properties" && isObject(value)) {
       const properties: JsonObject = {};
       for (const name in value) {
