@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../config/load.js";
 import type { GatewayConfig, OfferingConfig } from "../config/types.js";
-import { availabilityAt, isPreferredChannel, periodAt, timelineOf } from "./agreements.js";
+import { availabilityAt, periodAt, timelineOf } from "./agreements.js";
 import { addDuration, parseDuration, parseInstant } from "./time.js";
 
 const at = (text: string): number => parseInstant(text) ?? Number.NaN;
@@ -105,8 +105,8 @@ describe("agreement terms", () => {
   });
 
   it("preferential and launch-partner channels are preferred only while in force", () => {
-    expect(isPreferredChannel(offering("new@azure"), config, at("2026-11-26"))).toBe(true);
-    expect(isPreferredChannel(offering("new@aws"), config, at("2026-12-26"))).toBe(false);
+    expect(availabilityAt(offering("new@azure"), config, at("2026-11-26")).preferred).toBe(true);
+    expect(availabilityAt(offering("new@aws"), config, at("2026-12-26")).preferred).toBeUndefined();
     const ended = catalog({
       agreements: [
         { vendor: "openai", channel: "azure", terms: "preferential", effective_until: "2026-01-01" },
@@ -114,8 +114,8 @@ describe("agreement terms", () => {
     });
     const azure = ended.offerings.find((o) => o.id === "old@azure");
     if (azure === undefined) throw new Error("old@azure");
-    expect(isPreferredChannel(azure, ended, at("2025-12-31"))).toBe(true);
-    expect(isPreferredChannel(azure, ended, at("2026-01-01"))).toBe(false);
+    expect(availabilityAt(azure, ended, at("2025-12-31")).preferred).toBe(true);
+    expect(availabilityAt(azure, ended, at("2026-01-01")).preferred).toBeUndefined();
   });
 
   it("open terms restrict nothing and prefer nothing", () => {
@@ -123,7 +123,7 @@ describe("agreement terms", () => {
     const aws = open.offerings.find((o) => o.id === "new@aws");
     if (aws === undefined) throw new Error("new@aws");
     expect(availabilityAt(aws, open, at("2026-11-21"))).toEqual({ available: true, reason: "available" });
-    expect(isPreferredChannel(aws, open, at("2026-11-21"))).toBe(false);
+    expect(availabilityAt(aws, open, at("2026-11-21")).preferred).toBeUndefined();
   });
 });
 

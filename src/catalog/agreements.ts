@@ -1,5 +1,5 @@
 import type { AgreementConfig, ModelConfig, OfferingConfig } from "../config/types.js";
-import { addDuration, formatInstant, parseInstant } from "./time.js";
+import { addDuration, formatInstant } from "./time.js";
 
 /**
  * Agreement semantics (DESIGN "Agreement semantics"), evaluated at an instant. Pure: the instant is
@@ -14,6 +14,8 @@ import { addDuration, formatInstant, parseInstant } from "./time.js";
 
 export interface Availability {
   readonly available: boolean;
+  /** Available on a preferred channel of the vendor (launch partner, preferential or exclusive). */
+  readonly preferred?: boolean;
   /** Why: "launch window until 2026-12-01 (launch partner: azure-eastus)", "launch partner of openai". */
   readonly reason: string;
 }
@@ -36,7 +38,7 @@ export function availabilityAt(offering: OfferingConfig, catalog: CatalogView, a
     return { available: false, reason: `withdrawn on ${formatInstant(offering.availableUntil)}` };
   const model = catalog.models.get(offering.model);
   if (model === undefined) return { available: false, reason: `unknown model ${offering.model}` };
-  const release = model.releaseDate === undefined ? undefined : parseInstant(model.releaseDate);
+  const release = model.releasedAt;
   if (release !== undefined && at < release)
     return { available: false, reason: `${model.id} is released on ${model.releaseDate ?? ""}` };
 
@@ -46,6 +48,7 @@ export function availabilityAt(offering: OfferingConfig, catalog: CatalogView, a
     const member = agreement.channel.has(offering.provider);
     switch (agreement.terms) {
       case "exclusive":
+        if (member) preference ??= agreement;
         if (!member) {
           const until =
             agreement.effectiveUntil === undefined ? "" : ` until ${formatInstant(agreement.effectiveUntil)}`;
@@ -74,22 +77,13 @@ export function availabilityAt(offering: OfferingConfig, catalog: CatalogView, a
     }
   }
   if (preference === undefined) return { available: true, reason: "available" };
-  const role = preference.terms === "launch-partner" ? "launch partner" : "preferential channel";
-  return { available: true, reason: `${role} of ${model.vendor}` };
-}
-
-/** Whether the provider is a preferred channel (launch partner or preferential) of the model's vendor at `at`. */
-export function isPreferredChannel(offering: OfferingConfig, catalog: CatalogView, at: number): boolean {
-  const vendor = catalog.models.get(offering.model)?.vendor;
-  return catalog.agreements.some(
-    (agreement) =>
-      agreement.vendor === vendor &&
-      (agreement.terms === "launch-partner" ||
-        agreement.terms === "preferential" ||
-        agreement.terms === "exclusive") &&
-      agreement.channel.has(offering.provider) &&
-      inForce(agreement, at),
-  );
+  const role =
+    preference.terms === "launch-partner"
+      ? "launch partner"
+      : preference.terms === "exclusive"
+        ? "exclusive channel"
+        : "preferential channel";
+  return { available: true, preferred: true, reason: `${role} of ${model.vendor}` };
 }
 
 /**
@@ -98,7 +92,7 @@ export function isPreferredChannel(offering: OfferingConfig, catalog: CatalogVie
  */
 export function boundariesOf(offering: OfferingConfig, catalog: CatalogView): number[] {
   const model = catalog.models.get(offering.model);
-  const release = model?.releaseDate === undefined ? undefined : parseInstant(model.releaseDate);
+  const release = model?.releasedAt;
   const points = [offering.availableFrom, offering.availableUntil, release];
   for (const agreement of catalog.agreements) {
     if (agreement.vendor !== model?.vendor) continue;

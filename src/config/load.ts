@@ -145,6 +145,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       id,
       vendor: model.vendor,
       releaseDate: model.release_date,
+      releasedAt: model.release_date === undefined ? undefined : parseInstant(model.release_date),
       capabilities: new Set<Capability>(model.capabilities),
       contextWindow: model.context_window,
     });

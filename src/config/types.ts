@@ -97,6 +97,8 @@ export interface ModelConfig {
   readonly id: string;
   readonly vendor: string;
   readonly releaseDate: string | undefined;
+  /** `releaseDate` as epoch milliseconds (midnight UTC). */
+  readonly releasedAt: number | undefined;
   readonly capabilities: ReadonlySet<Capability>;
   readonly contextWindow: number | undefined;
 }

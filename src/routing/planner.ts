@@ -1,4 +1,4 @@
-import { availabilityAt, isPreferredChannel, type CatalogView } from "../catalog/agreements.js";
+import { availabilityAt, type Availability, type CatalogView } from "../catalog/agreements.js";
 import { regionMatches } from "../catalog/regions.js";
 import { formatTime } from "../catalog/time.js";
 import type { Capability, OfferingConfig, PolicyConfig, ProviderConfig, Strategy } from "../config/types.js";
@@ -130,8 +130,8 @@ function planModel(
               request.maxOutputTokens,
               offering.maxOutputTokens,
             ),
-      availability: reason.availability,
-      preferredChannel: isPreferredChannel(offering, input.catalog, input.now),
+      availability: reason.availability.reason,
+      preferredChannel: reason.availability.preferred === true,
     });
   }
   return { candidates: order(eligible, strategy, input, model), excluded };
@@ -158,7 +158,7 @@ function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string 
 function exclusionReason(
   offering: OfferingConfig,
   input: PlanInput,
-): string | { health: OfferingHealth | undefined; availability: string } {
+): string | { health: OfferingHealth | undefined; availability: Availability } {
   const { overrides, policy, request, now } = input;
   if (overrides.providers !== undefined && !overrides.providers.has(offering.provider))
     return `provider ${offering.provider} is not in x-switchyard-providers`;
@@ -187,7 +187,7 @@ function exclusionReason(
   const health = input.health.of(offering.id, now);
   if (health?.state === "open" && health.openUntil !== undefined && health.openUntil > now)
     return `circuit open until ${formatTime(health.openUntil, now)}`;
-  return { health, availability: availability.reason };
+  return { health, availability };
 }
 
 function order(eligible: Eligible[], strategy: Strategy, input: PlanInput, model: string): Candidate[] {
