@@ -16,7 +16,11 @@ export interface OfferingHealth {
 export interface HealthView {
   /** The offering's health at `now`; undefined when nothing is known about it yet. */
   of(offeringId: string, now: number): OfferingHealth | undefined;
+  /** Changes whenever any circuit changes state: plans made before are stale. */
+  readonly version: number;
+  /** The earliest instant an open circuit half-opens (Infinity when none is open). */
+  earliestReopen(): number;
 }
 
 /** For plans made without live data (the CLI, tests): every offering healthy and unmeasured. */
-export const noHealth: HealthView = { of: () => undefined };
+export const noHealth: HealthView = { of: () => undefined, version: 0, earliestReopen: () => Infinity };

@@ -36,6 +36,18 @@ interface Slot {
 export class HealthTracker implements HealthView {
   readonly #slots = new Map<string, Slot>();
   readonly #config: HealthConfig;
+  #version = 0;
+
+  get version(): number {
+    return this.#version;
+  }
+
+  earliestReopen(): number {
+    let earliest = Infinity;
+    for (const slot of this.#slots.values())
+      if (slot.state === "open" && slot.openUntil < earliest) earliest = slot.openUntil;
+    return earliest;
+  }
 
   constructor(config: HealthConfig) {
     this.#config = config;
@@ -82,6 +94,7 @@ export class HealthTracker implements HealthView {
     slot.probing = false;
     if (outcome.ok) {
       slot.consecutiveFailures = 0;
+      if (slot.state !== "closed") this.#version += 1;
       slot.state = "closed";
       slot.latencyMs = ewma(slot.latencyMs, outcome.latencyMs, ewmaAlpha);
       if (outcome.ttftMs !== undefined) slot.ttftMs = ewma(slot.ttftMs, outcome.ttftMs, ewmaAlpha);
@@ -103,6 +116,7 @@ export class HealthTracker implements HealthView {
   /** Forgets everything (tests; an operator's reset). */
   clear(): void {
     this.#slots.clear();
+    this.#version += 1;
   }
 
   /** An admitted attempt ended without an outcome worth counting (the client went away). */
@@ -114,12 +128,14 @@ export class HealthTracker implements HealthView {
   #open(slot: Slot, until: number): void {
     slot.openUntil = slot.state === "open" ? Math.max(slot.openUntil, until) : until;
     slot.state = "open";
+    this.#version += 1;
   }
 
   #advance(slot: Slot, now: number): void {
     if (slot.state === "open" && now >= slot.openUntil) {
       slot.state = "half-open";
       slot.probing = false;
+      this.#version += 1;
     }
   }
 

@@ -134,6 +134,7 @@ describe("planner", () => {
 
   it("fastest: by live latency; unmeasured offerings last", () => {
     const health: HealthView = {
+      ...noHealth,
       of: (id) => ({ "gpt-x@azure-sweden": healthy(120), "gpt-x@azure-eastus": healthy(300) })[id],
     };
     const plan = planRequest(input({ health, policy: policy({ strategy: "fastest" }) }));
@@ -171,6 +172,7 @@ describe("planner", () => {
   it("needs capabilities, max_price, an open circuit and the context window", () => {
     const now = at("2026-12-10");
     const open: HealthView = {
+      ...noHealth,
       of: (id) =>
         id === "gpt-x@gcp-eu" ? { ...healthy(100), state: "open", openUntil: now + 65_000 } : undefined,
     };
@@ -252,6 +254,7 @@ describe("planner invariants (fast-check)", () => {
     })
     .map((v): PlanInput => {
       const health: HealthView = {
+        ...noHealth,
         of: (id, now) =>
           v.openCircuits.includes(id) ? { ...healthy(50), state: "open", openUntil: now + 1_000 } : undefined,
       };

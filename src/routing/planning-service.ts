@@ -1,3 +1,4 @@
+import { boundariesOf } from "../catalog/agreements.js";
 import { REGION_NAME } from "../catalog/regions.js";
 import { strategies } from "../config/schema.js";
 import type { GatewayConfig, Strategy, TenantConfig } from "../config/types.js";
@@ -7,6 +8,17 @@ import type { Plan } from "./plan.js";
 import { planRequest, type PlanOverrides, type RequestFeatures } from "./planner.js";
 
 const strategySet = new Set<string>(strategies);
+
+/** More distinct plan keys than this (tenants × models × shapes) empties the cache. */
+const MAX_CACHED_PLANS = 10_000;
+
+interface CachedPlan {
+  readonly plan: Plan;
+  readonly madeAt: number;
+  readonly version: number;
+  /** The first instant the plan may differ: an availability boundary or a circuit half-opening. */
+  readonly validUntil: number;
+}
 
 /** The override headers a client may send, already read from the request. */
 export interface OverrideHeaders {
@@ -24,6 +36,9 @@ export class PlanningService {
   readonly #health: HealthView;
   readonly #clock: () => number;
   readonly #random: () => number;
+  /** Each model's availability boundaries, ascending: a plan cannot change between two of them. */
+  readonly #boundaries = new Map<string, number[]>();
+  readonly #cache = new Map<string, CachedPlan>();
 
   constructor(
     config: GatewayConfig,
@@ -35,6 +50,15 @@ export class PlanningService {
     this.#health = health;
     this.#clock = clock;
     this.#random = random;
+    for (const model of config.models.keys()) {
+      const points = config.offerings
+        .filter((offering) => offering.model === model)
+        .flatMap((offering) => boundariesOf(offering, config));
+      this.#boundaries.set(
+        model,
+        [...new Set(points)].sort((a, b) => a - b),
+      );
+    }
   }
 
   tenant(id: string): TenantConfig {
@@ -49,16 +73,57 @@ export class PlanningService {
     return strategy === "cheapest" || strategy === "balanced";
   }
 
+  /**
+   * The plan for a request. Plans that depend only on the catalog, the policy, the circuits and the
+   * time — `preferred` and `pinned` without override headers — are cached until the next availability
+   * boundary of the models involved, the next circuit to half-open, or any circuit's change of state.
+   * The others read per-request data (prompt size, live latency, a random draw) and are made each time.
+   */
   plan(tenantId: string, request: RequestFeatures, overrides: PlanOverrides, at?: number): Plan {
-    return planRequest({
+    const policy = this.tenant(tenantId).policy;
+    const now = at ?? this.#clock();
+    const strategy = overrides.strategy ?? policy.strategy;
+    const cacheable =
+      at === undefined &&
+      (strategy === "preferred" || strategy === "pinned") &&
+      overrides.providers === undefined &&
+      overrides.regions === undefined;
+    const input = {
       catalog: this.#config,
-      policy: this.tenant(tenantId).policy,
+      policy,
       overrides,
       health: this.#health,
       request,
-      now: at ?? this.#clock(),
-      random: this.#random(),
+      now,
+      random: cacheable ? 0 : this.#random(),
+    };
+    if (!cacheable) return planRequest(input);
+    const key = `${tenantId}\u0000${request.model}\u0000${request.capabilities.join(",")}\u0000${request.stream ? 1 : 0}\u0000${request.maxOutputTokens ?? ""}\u0000${strategy}`;
+    const cached = this.#cache.get(key);
+    const version = this.#health.version;
+    if (cached !== undefined && now < cached.validUntil && now >= cached.madeAt && cached.version === version)
+      return cached.plan;
+    const plan = planRequest(input);
+    if (this.#cache.size >= MAX_CACHED_PLANS) this.#cache.clear();
+    const models = [request.model, ...(policy.fallbacks.get(request.model) ?? [])];
+    this.#cache.set(key, {
+      plan,
+      madeAt: now,
+      version,
+      validUntil: Math.min(this.#nextBoundary(models, now), this.#health.earliestReopen()),
     });
+    return plan;
+  }
+
+  #nextBoundary(models: readonly string[], now: number): number {
+    let next = Infinity;
+    for (const model of models)
+      for (const point of this.#boundaries.get(model) ?? [])
+        if (point > now) {
+          if (point < next) next = point;
+          break;
+        }
+    return next;
   }
 
   /**
