@@ -139,6 +139,7 @@ describe("encodeError", () => {
     const expected: Record<number, string> = {
       400: "invalid_request_error",
       401: "authentication_error",
+      403: "permission_error",
       404: "not_found_error",
       405: "invalid_request_error",
       413: "request_too_large",
