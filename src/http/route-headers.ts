@@ -25,7 +25,15 @@ export function formatWarnings(warnings: readonly Warning[]): string {
     .replace(/[^\x20-\x7e]/g, "?");
 }
 
+/** Header values per candidate: cached plans reuse their candidates, so most requests reuse the string. */
+const routeValues = new WeakMap<Route["candidate"], string>();
+
 /** `gpt-4o-mini@azure-eastus; preferred: launch partner of openai`: the choice and its short reason. */
 export function formatRoute(route: Route): string {
-  return `${route.candidate.offering.id}; ${route.candidate.reason}`.replace(/[^\x20-\x7e]/g, "?");
+  let value = routeValues.get(route.candidate);
+  if (value === undefined) {
+    value = `${route.candidate.offering.id}; ${route.candidate.reason}`.replace(/[^\x20-\x7e]/g, "?");
+    routeValues.set(route.candidate, value);
+  }
+  return value;
 }
