@@ -9,3 +9,8 @@ export {
   type FleetEmulator,
   type FleetMember,
 } from "./start-emulators.js";
+export { startAnthropicEmulator, type AnthropicEmulatorOptions } from "./anthropic/index.js";
+export { startBedrockEmulator, type BedrockEmulatorOptions } from "./bedrock/index.js";
+export { startGeminiEmulator, type GeminiEmulatorOptions } from "./gemini/index.js";
+export { startVertexEmulator, type VertexEmulator, type VertexEmulatorOptions } from "./vertex/index.js";
+export { vertexClaudeRoute } from "./vertex/claude-route.js";
