@@ -1,15 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { collectParts, readFixture } from "../../../test/support/stream-parts.js";
 import type { StreamPart } from "../../core/stream-part.js";
-import type { Usage } from "../../core/usage.js";
 import { anthropicMessagesCodec } from "./index.js";
 
-/** The shared recorded responses; facts asserted here are the ones test/fixtures/providers/INDEX.md lists. */
-const fixtures = new URL("../../../test/fixtures/providers/anthropic-messages/", import.meta.url);
-
-function read(name: string): string {
-  return readFileSync(new URL(name, fixtures), "utf8");
-}
+const read = (name: string): string => readFixture(`anthropic-messages/${name}`);
 
 /** Each line of a `.chunks.txt` is one event's `data:` payload; its `type` names the event. */
 function decodeChunks(name: string): StreamPart[] {
@@ -38,63 +32,7 @@ function decodeFramed(name: string): StreamPart[] {
   return [...parts, ...decoder.end()];
 }
 
-interface Collected {
-  id: string | undefined;
-  model: string | undefined;
-  text: string;
-  reasoning: string;
-  calls: { id: string; name: string; args: string }[];
-  finish: string[];
-  usage: Usage[];
-  errors: string[];
-}
-
-function collect(parts: readonly StreamPart[]): Collected {
-  const out: Collected = {
-    id: undefined,
-    model: undefined,
-    text: "",
-    reasoning: "",
-    calls: [],
-    finish: [],
-    usage: [],
-    errors: [],
-  };
-  for (const part of parts) {
-    switch (part.type) {
-      case "response-metadata":
-        out.id = part.id;
-        out.model = part.model;
-        break;
-      case "text-delta":
-        out.text += part.delta;
-        break;
-      case "reasoning-delta":
-        out.reasoning += part.delta;
-        break;
-      case "tool-call-start":
-        expect(out.calls.length).toBe(part.index);
-        out.calls.push({ id: part.id, name: part.name, args: "" });
-        break;
-      case "tool-call-delta": {
-        const call = out.calls[part.index];
-        if (call === undefined) throw new Error(`delta for unopened call ${part.index}`);
-        call.args += part.argumentsDelta;
-        break;
-      }
-      case "finish":
-        out.finish.push(part.finishReason);
-        break;
-      case "usage":
-        out.usage.push(part.usage);
-        break;
-      case "error":
-        out.errors.push(part.error.code);
-        break;
-    }
-  }
-  return out;
-}
+const collect = collectParts;
 
 const codePoints = (text: string | null | undefined) => [...(text ?? "")].length;
 

@@ -4,15 +4,9 @@ import type { ErrorCode } from "../../errors/codes.js";
 
 /** Helpers shared by the anthropic-messages decoders: tolerant readers of Anthropic's wire JSON. */
 
-export type JsonObject = Record<string, unknown>;
+import { count, isObject } from "../wire-json.js";
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-export function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
+export { count, isObject, type JsonObject } from "../wire-json.js";
 
 /** Anthropic's usage counters as they arrive; a stream merges several of these. */
 export interface WireUsage {

@@ -1,19 +1,13 @@
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import fc from "fast-check";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { collectParts, readFixture } from "../../../test/support/stream-parts.js";
 import type { StreamPart } from "../../core/stream-part.js";
-import type { Usage } from "../../core/usage.js";
 import type { AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { bedrockConverseCodec } from "./index.js";
 
-/** The shared recorded responses; facts asserted here are the ones test/fixtures/providers/INDEX.md lists. */
-const fixtures = new URL("../../../test/fixtures/providers/bedrock-converse/", import.meta.url);
-
-function read(name: string): string {
-  return readFileSync(new URL(name, fixtures), "utf8");
-}
+const read = (name: string): string => readFixture(`bedrock-converse/${name}`);
 
 /** A `.chunks.txt` line is `{"<event type>": payload}`: one AWS event-stream event. */
 function events(name: string): AwsEventStreamMessage[] {
@@ -49,50 +43,7 @@ function encodeFrames(messages: readonly AwsEventStreamMessage[]): Buffer {
   );
 }
 
-interface Collected {
-  text: string;
-  reasoning: string;
-  calls: { id: string; name: string; args: string }[];
-  finish: string[];
-  usage: Usage[];
-  errors: StreamPart[];
-}
-
-function collect(parts: readonly StreamPart[]): Collected {
-  const out: Collected = { text: "", reasoning: "", calls: [], finish: [], usage: [], errors: [] };
-  for (const part of parts) {
-    switch (part.type) {
-      case "text-delta":
-        out.text += part.delta;
-        break;
-      case "reasoning-delta":
-        out.reasoning += part.delta;
-        break;
-      case "tool-call-start":
-        expect(out.calls.length).toBe(part.index);
-        out.calls.push({ id: part.id, name: part.name, args: "" });
-        break;
-      case "tool-call-delta": {
-        const call = out.calls[part.index];
-        if (call === undefined) throw new Error(`delta for unopened call ${part.index}`);
-        call.args += part.argumentsDelta;
-        break;
-      }
-      case "finish":
-        out.finish.push(part.finishReason);
-        break;
-      case "usage":
-        out.usage.push(part.usage);
-        break;
-      case "error":
-        out.errors.push(part);
-        break;
-      case "response-metadata":
-        break;
-    }
-  }
-  return out;
-}
+const collect = collectParts;
 
 const length = (text: string | null | undefined): number => [...(text ?? "")].length;
 

@@ -3,15 +3,9 @@ import type { Usage } from "../../core/usage.js";
 
 /** Tolerant readers of Bedrock's wire JSON, shared by the Converse decoders. */
 
-export type JsonObject = Record<string, unknown>;
+import { count, isObject, usageOf } from "../wire-json.js";
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
+export { isObject, type JsonObject } from "../wire-json.js";
 
 /**
  * Bedrock `usage` → canonical usage. Bedrock's `inputTokens` excludes prompt-cache reads and writes;
@@ -27,15 +21,14 @@ export function decodeUsage(value: unknown): Usage | undefined {
   const cacheWrite = count(value["cacheWriteInputTokens"]) ?? count(value["cacheWriteInputTokenCount"]);
   const inputTokens = (input ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
   const outputTokens = output ?? 0;
-  const usage: { -readonly [K in keyof Usage]: Usage[K] } = {
+  return usageOf({
     inputTokens,
     outputTokens,
     // Bedrock's own total already counts the cache; a missing one is the sum.
-    totalTokens: count(value["totalTokens"]) ?? inputTokens + outputTokens,
-  };
-  if (cacheRead !== undefined) usage.cachedInputTokens = cacheRead;
-  if (cacheWrite !== undefined) usage.cacheWriteInputTokens = cacheWrite;
-  return usage;
+    totalTokens: count(value["totalTokens"]),
+    cachedInputTokens: cacheRead,
+    cacheWriteInputTokens: cacheWrite,
+  });
 }
 
 /**

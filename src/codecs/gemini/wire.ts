@@ -7,15 +7,9 @@ import type { Usage } from "../../core/usage.js";
  * @see https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse
  */
 
-export type JsonObject = Record<string, unknown>;
+import { count, isObject, usageOf, type JsonObject } from "../wire-json.js";
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
+export { isObject, type JsonObject } from "../wire-json.js";
 
 /**
  * `usageMetadata` → canonical usage with OpenAI's semantics. `promptTokenCount` already includes
@@ -35,15 +29,13 @@ export function decodeUsage(value: unknown): Usage | undefined {
     return undefined;
   const inputTokens = (prompt ?? 0) + (toolUse ?? 0);
   const outputTokens = (candidates ?? 0) + (thoughts ?? 0);
-  const usage: { -readonly [K in keyof Usage]: Usage[K] } = {
+  return usageOf({
     inputTokens,
     outputTokens,
-    totalTokens: total ?? inputTokens + outputTokens,
-  };
-  const cached = count(value["cachedContentTokenCount"]);
-  if (cached !== undefined) usage.cachedInputTokens = cached;
-  if (thoughts !== undefined) usage.reasoningTokens = thoughts;
-  return usage;
+    totalTokens: total,
+    cachedInputTokens: count(value["cachedContentTokenCount"]),
+    reasoningTokens: thoughts,
+  });
 }
 
 /** Finish reasons that mean the output was withheld or cut by a safety or policy filter. */

@@ -1,15 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { collectParts, readFixture } from "../../../test/support/stream-parts.js";
 import type { StreamPart } from "../../core/stream-part.js";
-import type { Usage } from "../../core/usage.js";
 import { openaiChatCodec } from "./index.js";
 
-/** The shared recorded responses; facts asserted here are the ones test/fixtures/providers/INDEX.md lists. */
-const fixtures = new URL("../../../test/fixtures/providers/", import.meta.url);
-
-function read(name: string): string {
-  return readFileSync(new URL(name, fixtures), "utf8");
-}
+const read = (name: string): string => readFixture(`${name}`);
 
 function json(name: string): unknown {
   return JSON.parse(read(name)) as unknown;
@@ -25,50 +19,7 @@ function decodeChunks(name: string, done = true): StreamPart[] {
   return [...lines.flatMap((data) => decoder.push({ data })), ...decoder.end()];
 }
 
-interface Collected {
-  text: string;
-  calls: { id: string; name: string; args: string }[];
-  finish: string[];
-  usage: Usage[];
-  metadata: StreamPart[];
-  errors: StreamPart[];
-}
-
-function collect(parts: readonly StreamPart[]): Collected {
-  const out: Collected = { text: "", calls: [], finish: [], usage: [], metadata: [], errors: [] };
-  for (const part of parts) {
-    switch (part.type) {
-      case "text-delta":
-        out.text += part.delta;
-        break;
-      case "tool-call-start":
-        expect(out.calls.length).toBe(part.index);
-        out.calls.push({ id: part.id, name: part.name, args: "" });
-        break;
-      case "tool-call-delta": {
-        const call = out.calls[part.index];
-        if (call === undefined) throw new Error(`delta for unopened call ${part.index}`);
-        call.args += part.argumentsDelta;
-        break;
-      }
-      case "finish":
-        out.finish.push(part.finishReason);
-        break;
-      case "usage":
-        out.usage.push(part.usage);
-        break;
-      case "response-metadata":
-        out.metadata.push(part);
-        break;
-      case "error":
-        out.errors.push(part);
-        break;
-      case "reasoning-delta":
-        break;
-    }
-  }
-  return out;
-}
+const collect = collectParts;
 
 describe("decodeChatResponse on recorded responses", () => {
   it("openai-chat/text.json", () => {

@@ -3,15 +3,9 @@ import type { Usage } from "../../core/usage.js";
 
 /** Helpers shared by the openai-chat decoders: tolerant readers of OpenAI's wire JSON. */
 
-export type JsonObject = Record<string, unknown>;
+import { count, isObject, usageOf } from "../wire-json.js";
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
+export { isObject, type JsonObject } from "../wire-json.js";
 
 /**
  * OpenAI `usage` → canonical usage (same semantics: prompt includes cached, completion includes reasoning).
@@ -25,22 +19,15 @@ export function decodeUsage(value: unknown): Usage | undefined {
   if (inputTokens === undefined && outputTokens === undefined) return undefined;
   const input = inputTokens ?? 0;
   const output = outputTokens ?? 0;
-  const usage: { -readonly [K in keyof Usage]: Usage[K] } = {
+  const promptDetails = value["prompt_tokens_details"];
+  const completionDetails = value["completion_tokens_details"];
+  return usageOf({
     inputTokens: input,
     outputTokens: output,
-    totalTokens: count(value["total_tokens"]) ?? input + output,
-  };
-  const promptDetails = value["prompt_tokens_details"];
-  if (isObject(promptDetails)) {
-    const cached = count(promptDetails["cached_tokens"]);
-    if (cached !== undefined) usage.cachedInputTokens = cached;
-  }
-  const completionDetails = value["completion_tokens_details"];
-  if (isObject(completionDetails)) {
-    const reasoning = count(completionDetails["reasoning_tokens"]);
-    if (reasoning !== undefined) usage.reasoningTokens = reasoning;
-  }
-  return usage;
+    totalTokens: count(value["total_tokens"]),
+    cachedInputTokens: isObject(promptDetails) ? count(promptDetails["cached_tokens"]) : undefined,
+    reasoningTokens: isObject(completionDetails) ? count(completionDetails["reasoning_tokens"]) : undefined,
+  });
 }
 
 /**

@@ -8,7 +8,8 @@ import {
   parseMessagesRequest,
 } from "../../ingress/anthropic/parse-messages-request.js";
 import { readJsonBody } from "../body.js";
-import { AnthropicSseSink } from "../anthropic-stream-sink.js";
+import { SseSink } from "../sse-sink.js";
+import { createEventEncoder } from "../../ingress/anthropic/encode-messages-stream.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
 import { planFor, requireCapability, resolveModel, type GatewayServices } from "../services.js";
@@ -52,10 +53,8 @@ export async function anthropicMessages(
     sendJson(response, 200, encodeMessagesResponse(result, identity), headers);
     return;
   }
-  const sink = new AnthropicSseSink(response, attempts, context.headers, {
-    ...identity,
-    requestId: context.requestId,
-  });
+  const encoder = createEventEncoder({ ...identity, requestId: context.requestId });
+  const sink = new SseSink(response, attempts, context.headers, encoder);
   await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
 }
 

@@ -4,7 +4,8 @@ import type { ChatRequest } from "../../core/chat-request.js";
 import { encodeChatResponse } from "../../ingress/openai/encode-chat-response.js";
 import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
 import { readModelRequest } from "../body.js";
-import { OpenAISseSink } from "../openai-stream-sink.js";
+import { SseSink } from "../sse-sink.js";
+import { createChunkEncoder } from "../../ingress/openai/encode-chat-stream.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
 import { planFor, requireCapability, resolveModel, type GatewayServices } from "../services.js";
@@ -45,10 +46,8 @@ export async function openaiChatCompletions(
     sendJson(response, 200, encodeChatResponse(result, identity), headers);
     return;
   }
-  const sink = new OpenAISseSink(response, attempts, context.headers, {
-    ...identity,
-    includeUsage: chat.includeUsage,
-  });
+  const encoder = createChunkEncoder({ ...identity, includeUsage: chat.includeUsage });
+  const sink = new SseSink(response, attempts, context.headers, encoder);
   await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
 }
 

@@ -1,3 +1,4 @@
+import type { GatewayError } from "../../errors/gateway-error.js";
 import type { StreamPart } from "../../core/stream-part.js";
 import { encodeError } from "./encode-error.js";
 import { encodeUsage } from "./usage.js";
@@ -15,6 +16,8 @@ export interface ChunkEncoder {
   encode(part: StreamPart): string;
   /** The stream's terminator, `data: [DONE]`. */
   end(): string;
+  /** The error chunk that ends a stream the upstream broke (OpenAI's SDKs raise it). */
+  error(error: GatewayError): string;
 }
 
 const roleDelta = '{"role":"assistant","content":"","refusal":null}';
@@ -81,6 +84,9 @@ export function createChunkEncoder(context: ChunkEncoderContext): ChunkEncoder {
           // What OpenAI sends inside a 200 stream; the official SDKs raise it as an APIError.
           return `data: ${JSON.stringify(encodeError(part.error))}\n\n`;
       }
+    },
+    error(error: GatewayError): string {
+      return this.encode({ type: "error", error });
     },
     end(): string {
       return "data: [DONE]\n\n";

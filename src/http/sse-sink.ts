@@ -1,16 +1,28 @@
 import type { ServerResponse } from "node:http";
-import type { AttemptRecord, ChatStreamSink, Route } from "../engine/executor.js";
 import type { StreamPart } from "../core/stream-part.js";
+import type { AttemptRecord, ChatStreamSink, Route } from "../engine/executor.js";
 import type { GatewayError } from "../errors/gateway-error.js";
-import { createEventEncoder, type EventEncoderContext } from "../ingress/anthropic/encode-messages-stream.js";
 import { addRouteHeaders } from "./route-headers.js";
 
-/** Writes a canonical stream to an Anthropic client as Messages API server-sent events. */
-export class AnthropicSseSink implements ChatStreamSink {
+/** Canonical parts → one client dialect's server-sent events (OpenAI chunks, Anthropic's named events). */
+export interface SseEncoder {
+  encode(part: StreamPart): string;
+  /** The events that close a stream that ended well. */
+  end(): string;
+  /** The event that ends a stream the upstream broke after its first byte. */
+  error(error: GatewayError): string;
+}
+
+/**
+ * Writes a canonical stream to a client as server-sent events, in whatever dialect its encoder speaks:
+ * status and headers at `open`, encoded events batched into one socket write per upstream chunk, and
+ * backpressure through `flush`/`drain`.
+ */
+export class SseSink implements ChatStreamSink {
   readonly #response: ServerResponse;
   readonly #attempts: readonly AttemptRecord[];
   readonly #headers: string[];
-  readonly #encoder: ReturnType<typeof createEventEncoder>;
+  readonly #encoder: SseEncoder;
   /** Encoded events not yet written: one socket write per upstream chunk, not per event. */
   #pending = "";
 
@@ -18,12 +30,12 @@ export class AnthropicSseSink implements ChatStreamSink {
     response: ServerResponse,
     attempts: readonly AttemptRecord[],
     headers: string[],
-    context: EventEncoderContext,
+    encoder: SseEncoder,
   ) {
     this.#response = response;
     this.#attempts = attempts;
     this.#headers = headers;
-    this.#encoder = createEventEncoder(context);
+    this.#encoder = encoder;
   }
 
   open(route: Route): void {
