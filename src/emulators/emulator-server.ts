@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "./listen.js";
 import { handleChat } from "./chat-handler.js";
 import { isRecord } from "./chat-request.js";
 import { handleControl } from "./control-routes.js";
@@ -135,24 +135,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const { url, close } = await listen(server, options.host, options.port);
   return {
     kind,
     name,
     url,
     baseUrl: kind === "azure" ? url : `${url}/v1`,
     faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      }),
+    close,
   };
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "../listen.js";
 import { isRecord } from "../chat-request.js";
 import { handleControl } from "../control-routes.js";
 import { FaultController } from "../fault-controller.js";
@@ -190,13 +190,7 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions):
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const { url, close } = await listen(server, options.host, options.port);
   return {
     kind: "anthropic",
     name,
@@ -204,10 +198,6 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions):
     // The Anthropic SDK's `baseURL` is the origin: it adds `/v1/messages` itself.
     baseUrl: url,
     faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      }),
+    close,
   };
 }

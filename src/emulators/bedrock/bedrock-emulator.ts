@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "../listen.js";
 import { handleControl } from "../control-routes.js";
 import { FaultController, type Fault } from "../fault-controller.js";
 import { uuidFrom } from "../hashing.js";
@@ -168,13 +168,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
       } else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const { url, close } = await listen(server, options.host, options.port);
   return {
     kind: "bedrock",
     name,
@@ -182,11 +176,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
     // The runtime endpoint: what the SDK takes as `endpoint` and a provider as `endpoint`.
     baseUrl: url,
     faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      }),
+    close,
   };
 }
 

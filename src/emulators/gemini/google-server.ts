@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "../listen.js";
 import { handleControl } from "../control-routes.js";
 import type { Fault, FaultController } from "../fault-controller.js";
 import { flatHeaders, parseJson, readBody, sendJson, sleep } from "../http-io.js";
@@ -141,18 +141,5 @@ export async function startGoogleServer(options: GoogleServerOptions): Promise<G
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.host, options.port);
 }
