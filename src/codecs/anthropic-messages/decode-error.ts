@@ -1,10 +1,8 @@
 import type { UpstreamErrorResponse } from "../codec.js";
 import type { ErrorCode } from "../../errors/codes.js";
-import { GatewayError, type GatewayErrorOptions } from "../../errors/gateway-error.js";
-import { retryAfterSeconds } from "../openai-chat/decode-error.js";
+import type { GatewayError } from "../../errors/gateway-error.js";
+import { parseErrorBody, upstreamError } from "../upstream-error.js";
 import { codeForErrorType, readWireError, type AnthropicWireError } from "./wire.js";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Status first (it is what proxies and Vertex keep), `error.type` where a status is ambiguous.
@@ -32,21 +30,6 @@ function classify(status: number, wire: AnthropicWireError | undefined): ErrorCo
  * @see https://docs.anthropic.com/en/api/errors
  */
 export function decodeAnthropicError(response: UpstreamErrorResponse): GatewayError {
-  let wire: AnthropicWireError | undefined;
-  try {
-    wire = readWireError(JSON.parse(response.body) as unknown);
-  } catch {
-    wire = undefined;
-  }
-  const code = classify(response.status, wire);
-  const message =
-    wire?.message ??
-    `${response.provider} answered HTTP ${response.status}${wire === undefined ? " with no error details" : ""}`;
-  const options: Mutable<GatewayErrorOptions> = {
-    upstreamStatus: response.status,
-    provider: response.provider,
-  };
-  const wait = retryAfterSeconds(response.headers);
-  if (wait !== undefined) options.retryAfterSeconds = wait;
-  return new GatewayError(code, message, options);
+  const wire = readWireError(parseErrorBody(response.body));
+  return upstreamError(response, classify(response.status, wire), wire?.message);
 }

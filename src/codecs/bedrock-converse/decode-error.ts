@@ -1,10 +1,8 @@
 import type { UpstreamErrorResponse } from "../codec.js";
 import type { ErrorCode } from "../../errors/codes.js";
-import { GatewayError, type GatewayErrorOptions } from "../../errors/gateway-error.js";
-import { retryAfterSeconds } from "../openai-chat/decode-error.js";
+import type { GatewayError } from "../../errors/gateway-error.js";
+import { codeForHttpStatus, parseErrorBody, upstreamError } from "../upstream-error.js";
 import { isObject } from "./wire.js";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Bedrock's error names → codes. The runtime's modeled exceptions, the AWS front end's login errors, and
@@ -61,18 +59,6 @@ function errorName(response: UpstreamErrorResponse, body: unknown): string | und
   return undefined;
 }
 
-function byStatus(status: number): ErrorCode {
-  if (status === 400 || status === 413) return "upstream_invalid_request";
-  if (status === 401 || status === 403) return "upstream_auth_failed";
-  if (status === 404) return "upstream_model_not_found";
-  if (status === 408 || status === 504) return "upstream_timeout";
-  if (status === 429) return "upstream_rate_limited";
-  if (status === 503) return "upstream_unavailable";
-  if (status >= 500) return "upstream_server_error";
-  if (status >= 400) return "upstream_rejected";
-  return "upstream_bad_response";
-}
-
 /**
  * A Bedrock non-2xx answer → GatewayError: the exception name decides the code (the status where the
  * name is unknown or absent, as behind a proxy). Bedrock sends no Retry-After, but one added by a proxy
@@ -80,14 +66,9 @@ function byStatus(status: number): ErrorCode {
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html
  */
 export function decodeBedrockError(response: UpstreamErrorResponse): GatewayError {
-  let body: unknown;
-  try {
-    body = JSON.parse(response.body) as unknown;
-  } catch {
-    body = undefined;
-  }
+  const body = parseErrorBody(response.body);
   const name = errorName(response, body);
-  const code = codeForExceptionName(name) ?? byStatus(response.status);
+  const code = codeForExceptionName(name) ?? codeForHttpStatus(response.status);
   const wireMessage = isObject(body) ? (body["message"] ?? body["Message"]) : undefined;
   const message =
     typeof wireMessage === "string" && wireMessage !== ""
@@ -95,11 +76,5 @@ export function decodeBedrockError(response: UpstreamErrorResponse): GatewayErro
         ? wireMessage
         : `${name}: ${wireMessage}`
       : `${response.provider} answered HTTP ${response.status}${name === undefined ? "" : ` (${name})`}`;
-  const options: Mutable<GatewayErrorOptions> = {
-    upstreamStatus: response.status,
-    provider: response.provider,
-  };
-  const wait = retryAfterSeconds(response.headers);
-  if (wait !== undefined) options.retryAfterSeconds = wait;
-  return new GatewayError(code, message, options);
+  return upstreamError(response, code, message);
 }

@@ -1,10 +1,8 @@
 import type { UpstreamErrorResponse } from "../codec.js";
 import type { ErrorCode } from "../../errors/codes.js";
-import { GatewayError, type GatewayErrorOptions } from "../../errors/gateway-error.js";
-import { retryAfterSeconds } from "../openai-chat/decode-error.js";
+import type { GatewayError } from "../../errors/gateway-error.js";
+import { codeForHttpStatus, parseErrorBody, retryAfterSeconds, upstreamError } from "../upstream-error.js";
 import { durationSeconds, isObject } from "./wire.js";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Google's error envelope `{"error":{"code","message","status","details"}}` (Vertex may wrap it in an array). */
 export interface GoogleError {
@@ -63,24 +61,12 @@ const byStatus: Readonly<Record<string, ErrorCode>> = {
   ALREADY_EXISTS: "upstream_rejected",
 };
 
-function byHttpStatus(status: number): ErrorCode {
-  if (status === 400 || status === 413) return "upstream_invalid_request";
-  if (status === 401 || status === 403) return "upstream_auth_failed";
-  if (status === 404) return "upstream_model_not_found";
-  if (status === 408 || status === 504) return "upstream_timeout";
-  if (status === 429) return "upstream_rate_limited";
-  if (status === 503) return "upstream_unavailable";
-  if (status >= 500) return "upstream_server_error";
-  if (status >= 400) return "upstream_rejected";
-  return "upstream_bad_response";
-}
-
 /** The error code of a Google error: its `status` name first, the HTTP status otherwise. */
 export function googleErrorCode(wire: GoogleError | undefined, httpStatus: number): ErrorCode {
   // A bad API key is INVALID_ARGUMENT on the Gemini API, but it is this provider's credential.
   if (wire?.reason === "API_KEY_INVALID") return "upstream_auth_failed";
   const named = wire?.status === undefined ? undefined : byStatus[wire.status];
-  return named ?? byHttpStatus(httpStatus);
+  return named ?? codeForHttpStatus(httpStatus);
 }
 
 /**
@@ -91,21 +77,8 @@ export function googleErrorCode(wire: GoogleError | undefined, httpStatus: numbe
  * @see https://cloud.google.com/apis/design/errors#error_model
  */
 export function decodeGeminiError(response: UpstreamErrorResponse): GatewayError {
-  let wire: GoogleError | undefined;
-  try {
-    wire = readGoogleError(JSON.parse(response.body) as unknown);
-  } catch {
-    wire = undefined;
-  }
-  const code = googleErrorCode(wire, response.status);
-  const message =
-    wire?.message ??
-    `${response.provider} answered HTTP ${response.status}${wire === undefined ? " with no error details" : ""}`;
-  const options: Mutable<GatewayErrorOptions> = {
-    upstreamStatus: response.status,
-    provider: response.provider,
-  };
-  const wait = retryAfterSeconds(response.headers) ?? wire?.retryDelaySeconds;
-  if (wait !== undefined) options.retryAfterSeconds = wait;
-  return new GatewayError(code, message, options);
+  const wire = readGoogleError(parseErrorBody(response.body));
+  return upstreamError(response, googleErrorCode(wire, response.status), wire?.message, {
+    retryAfterSeconds: retryAfterSeconds(response.headers) ?? wire?.retryDelaySeconds,
+  });
 }
