@@ -141,6 +141,9 @@ export function demoConfigDocument(
         release_date: "2024-01-25",
         capabilities: ["embeddings"],
       },
+      "titan-embed-text-v2": { vendor: "amazon", release_date: "2024-04-30", capabilities: ["embeddings"] },
+      "cohere-embed-v3": { vendor: "cohere", release_date: "2023-11-02", capabilities: ["embeddings"] },
+      "gemini-embedding-001": { vendor: "google", release_date: "2025-07-14", capabilities: ["embeddings"] },
     },
     agreements: [
       {
@@ -232,6 +235,20 @@ export function demoConfigDocument(
       ),
       offering("text-embedding-3-small", "azure-eastus", { deployment: "text-embedding-3-small" }, [0.02, 0]),
       offering("text-embedding-3-small", "openai", {}, [0.02, 0]),
+      offering(
+        "titan-embed-text-v2",
+        "aws-us-east-1",
+        { native_model: "amazon.titan-embed-text-v2:0" },
+        [0.02, 0],
+      ),
+      offering("cohere-embed-v3", "aws-us-east-1", { native_model: "cohere.embed-english-v3" }, [0.1, 0]),
+      offering("gemini-embedding-001", "gemini", { native_model: "gemini-embedding-001" }, [0.15, 0]),
+      offering(
+        "gemini-embedding-001",
+        "gcp-europe-west4",
+        { native_model: "gemini-embedding-001" },
+        [0.15, 0],
+      ),
     ],
   };
 }

@@ -216,12 +216,15 @@ describe("embeddings and models", () => {
     for await (const model of harness.client.models.list()) ids.push(model.id);
     expect(ids.sort()).toEqual([
       "claude-sonnet-4-5",
+      "cohere-embed-v3",
       "gemini-2.5-flash",
+      "gemini-embedding-001",
       "gpt-4o-mini",
       "gpt-nova",
       "gpt-oss-120b",
       "llama-3.3-70b",
       "text-embedding-3-small",
+      "titan-embed-text-v2",
     ]);
     const model = await harness.client.models.retrieve("gpt-4o-mini");
     expect(model).toMatchObject({ id: "gpt-4o-mini", object: "model", owned_by: "openai" });
