@@ -110,7 +110,8 @@ describe("before the first byte reaches the client: fail over", () => {
   it("a Bedrock event-stream frame whose CRC does not match", async () => {
     behaviour = (response) => {
       const frame = awsEvent("messageStart", { role: "assistant" });
-      frame[frame.length - 6] ^= 0xff; // a payload byte: the message CRC no longer matches
+      const at = frame.length - 6; // a payload byte: the message CRC no longer matches
+      frame.writeUInt8(frame.readUInt8(at) ^ 0xff, at);
       response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream" });
       response.end(frame);
     };
