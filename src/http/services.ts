@@ -9,7 +9,7 @@ import { HealthTracker } from "../health/tracker.js";
 import type { Plan } from "../routing/plan.js";
 import type { PlanOverrides, RequestFeatures } from "../routing/planner.js";
 import { PlanningService } from "../routing/planning-service.js";
-import { countPromptTokens } from "../routing/prompt-tokens.js";
+import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/prompt-tokens.js";
 import type { ChatRequest } from "../core/chat-request.js";
 import type { IncomingHttpHeaders } from "node:http";
 import { createTransport, type Transport } from "../transports/index.js";
@@ -33,6 +33,11 @@ export function createServices(config: GatewayConfig, logger: Logger): GatewaySe
   const transports = new Map<string, Transport>();
   for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
   const health = new HealthTracker(config.health);
+  // A tenant that ranks by cost counts every prompt: load the tokenizer now rather than on a request.
+  const countsTokens = [...config.tenants.values()].some(
+    (tenant) => tenant.policy.strategy === "cheapest" || tenant.policy.strategy === "balanced",
+  );
+  if (countsTokens) void loadTokenizer();
   const executor = new Executor({
     health,
     pools,
@@ -93,9 +98,17 @@ export function planFor(
   key: KeyConfig,
   headers: IncomingHttpHeaders,
   request: { model: string; capabilities: readonly Capability[]; chat?: ChatRequest },
-): Plan {
-  const { features, overrides } = planFeatures(services, key.tenant, headers, request.model, request.chat);
-  return services.planner.plan(key.tenant, { ...features, capabilities: request.capabilities }, overrides);
+): Plan | Promise<Plan> {
+  const planned = planFeatures(services, key.tenant, headers, request.model, request.chat);
+  const plan = ({ features, overrides }: Awaited<typeof planned>): Plan =>
+    services.planner.plan(key.tenant, { ...features, capabilities: request.capabilities }, overrides);
+  return planned instanceof Promise ? planned.then(plan) : plan(planned);
+}
+
+/** What the planner needs from a request: its features and the validated override headers. */
+interface PlanInputs {
+  readonly features: RequestFeatures;
+  readonly overrides: PlanOverrides;
 }
 
 /** What the planner needs from a request: its features and the validated override headers. */
@@ -105,13 +118,17 @@ export function planFeatures(
   headers: IncomingHttpHeaders,
   model: string,
   chat: ChatRequest | undefined,
-): { features: RequestFeatures; overrides: PlanOverrides } {
+): PlanInputs | Promise<PlanInputs> {
   const planner = services.planner;
   const overrides = planner.overrides(tenant, {
     strategy: headerValue(headers["x-switchyard-strategy"]),
     providers: headerValue(headers["x-switchyard-providers"]),
     region: headerValue(headers["x-switchyard-region"]),
   });
+  const needsTokens = chat !== undefined && planner.needsPromptTokens(tenant, overrides);
+  // Only the first request that needs a token count waits for the tokenizer to load.
+  if (needsTokens && !tokenizerReady())
+    return loadTokenizer().then(() => planFeatures(services, tenant, headers, model, chat));
   const features: RequestFeatures = {
     model,
     capabilities: chat === undefined ? [] : chatCapabilities(chat),

@@ -1,4 +1,4 @@
-import { JWT } from "google-auth-library";
+import type { JWT } from "google-auth-library";
 import { GatewayError } from "../errors/gateway-error.js";
 
 /** The token endpoint google-auth-library posts to, whatever the key file says. */
@@ -49,23 +49,29 @@ export function serviceAccountTokenSource(
 ): AccessTokenSource {
   const key = parseKey(keyJson);
   const now = options.now ?? Date.now;
-  const client = new JWT({
-    email: key.client_email,
-    key: key.private_key,
-    ...(key.private_key_id === undefined ? {} : { keyId: key.private_key_id }),
-    scopes: [CLOUD_PLATFORM_SCOPE],
-    eagerRefreshThresholdMillis: REFRESH_MARGIN_MS,
-  });
-  const tokenUri = key.token_uri;
-  if (tokenUri !== undefined && tokenUri !== "" && tokenUri !== GOOGLE_TOKEN_URL) {
-    const target = new URL(tokenUri);
-    client.transporter.interceptors.request.add({
-      resolved: (request) => {
-        if (request.url.href === GOOGLE_TOKEN_URL) request.url = new URL(target);
-        return Promise.resolve(request);
-      },
-    });
-  }
+  // google-auth-library (and its HTTP stack) loads with the first token, not with the gateway.
+  let loading: Promise<JWT> | undefined;
+  const loadClient = (): Promise<JWT> =>
+    (loading ??= import("google-auth-library").then(({ JWT: Client }) => {
+      const client = new Client({
+        email: key.client_email,
+        key: key.private_key,
+        ...(key.private_key_id === undefined ? {} : { keyId: key.private_key_id }),
+        scopes: [CLOUD_PLATFORM_SCOPE],
+        eagerRefreshThresholdMillis: REFRESH_MARGIN_MS,
+      });
+      const tokenUri = key.token_uri;
+      if (tokenUri !== undefined && tokenUri !== "" && tokenUri !== GOOGLE_TOKEN_URL) {
+        const target = new URL(tokenUri);
+        client.transporter.interceptors.request.add({
+          resolved: (request) => {
+            if (request.url.href === GOOGLE_TOKEN_URL) request.url = new URL(target);
+            return Promise.resolve(request);
+          },
+        });
+      }
+      return client;
+    }));
 
   let cached: { token: string; refreshAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
@@ -73,6 +79,7 @@ export function serviceAccountTokenSource(
   const mint = async (): Promise<string> => {
     try {
       // authorize() always exchanges a new assertion; the cache above decides when that is needed.
+      const client = await loadClient();
       const credentials = await client.authorize();
       const token = credentials.access_token;
       if (typeof token !== "string" || token === "")

@@ -37,7 +37,7 @@ export async function adminPlan(
     throw new GatewayError("model_not_found", `The model \`${chat.model}\` does not exist.`, {
       param: "model",
     });
-  const { features, overrides } = planFeatures(services, tenant, request.headers, chat.model, chat);
+  const { features, overrides } = await planFeatures(services, tenant, request.headers, chat.model, chat);
   const plan = services.planner.plan(tenant, features, overrides, at);
   sendJson(response, 200, { tenant, ...planJson(plan, atText) }, context.headers);
 }

@@ -32,11 +32,13 @@ export async function openaiChatCompletions(
   const model = resolveModel(services, key, chat.model, "chat");
   const needs = requiredCapabilities(chat);
   for (const [capability, param] of needs) requireCapability(model, capability, param);
-  const plan = planFor(services, key, request.headers, {
+  const planned = planFor(services, key, request.headers, {
     model: chat.model,
     capabilities: needs.map(([capability]) => capability),
     chat,
   });
+  // A promise only while the tokenizer loads for the first request that needs it.
+  const plan = planned instanceof Promise ? await planned : planned;
 
   const attempts = context.attempts;
   const identity = { id: `chatcmpl-${context.requestId}`, model: chat.model, created: services.nowSeconds() };

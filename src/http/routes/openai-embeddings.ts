@@ -26,10 +26,12 @@ export async function openaiEmbeddings(
     ),
   );
   resolveModel(services, key, embeddings.model, "embeddings");
-  const plan = planFor(services, key, request.headers, {
+  const planned = planFor(services, key, request.headers, {
     model: embeddings.model,
     capabilities: ["embeddings"],
   });
+  // A promise only while the tokenizer loads for the first request that needs it.
+  const plan = planned instanceof Promise ? await planned : planned;
   const attempts = context.attempts;
   const { result, route } = await services.executor.embeddings(
     embeddings,
