@@ -131,7 +131,7 @@ export function planFeatures(
     return loadTokenizer().then(() => planFeatures(services, tenant, headers, model, chat));
   const features: RequestFeatures = {
     model,
-    capabilities: chat === undefined ? [] : chatCapabilities(chat),
+    capabilities: chat === undefined ? [] : requiredCapabilities(chat, openaiFields).map(([need]) => need),
     stream: chat?.stream ?? false,
     promptTokens:
       chat !== undefined && planner.needsPromptTokens(tenant, overrides)
@@ -142,14 +142,50 @@ export function planFeatures(
   return { features, overrides };
 }
 
-/** The capabilities a chat request needs from an offering. */
-export function chatCapabilities(chat: ChatRequest): Capability[] {
-  const needs: Capability[] = [];
-  if (chat.tools !== undefined && chat.tools.length > 0) needs.push("tools");
-  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text") needs.push("json");
-  if (chat.messages.some((m) => m.role === "user" && m.content.some((part) => part.type === "image")))
-    needs.push("vision");
+/** How a client dialect names the request fields that need a capability, for the 400 that names them. */
+export interface CapabilityFields {
+  readonly tools: string;
+  readonly json: string;
+  /** The field of the `index`-th canonical message (a dialect whose messages do not map 1:1 names the list). */
+  readonly vision: (index: number) => string;
+}
+
+export const openaiFields: CapabilityFields = {
+  tools: "tools",
+  json: "response_format",
+  vision: (index) => `messages[${index}].content`,
+};
+
+/** The capabilities a chat request needs from its model and offerings, each with the field that needs it. */
+export function requiredCapabilities(chat: ChatRequest, fields: CapabilityFields): [Capability, string][] {
+  const needs: [Capability, string][] = [];
+  if (chat.tools !== undefined && chat.tools.length > 0) needs.push(["tools", fields.tools]);
+  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text")
+    needs.push(["json", fields.json]);
+  chat.messages.forEach((message, index) => {
+    if (message.role === "user" && message.content.some((part) => part.type === "image"))
+      needs.push(["vision", fields.vision(index)]);
+  });
   return needs;
+}
+
+/**
+ * The plan for a chat request, after checking that the key may use its model and that the model has every
+ * capability the request needs (a 400 naming the field otherwise). A promise only while the tokenizer
+ * loads for the first request that needs a token count.
+ */
+export function planChat(
+  services: GatewayServices,
+  key: KeyConfig,
+  headers: IncomingHttpHeaders,
+  chat: ChatRequest,
+  fields: CapabilityFields,
+): Plan | Promise<Plan> {
+  const model = resolveModel(services, key, chat.model, "chat");
+  const needs = requiredCapabilities(chat, fields);
+  for (const [capability, param] of needs) requireCapability(model, capability, param);
+  const capabilities = needs.map(([capability]) => capability);
+  return planFor(services, key, headers, { model: chat.model, capabilities, chat });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Capability } from "../../config/types.js";
-import type { ChatRequest } from "../../core/chat-request.js";
 import { countInputTokens, loadTokenCounter } from "../../ingress/anthropic/count-tokens.js";
 import { encodeMessagesResponse } from "../../ingress/anthropic/encode-messages-response.js";
 import {
@@ -12,7 +10,7 @@ import { SseSink } from "../sse-sink.js";
 import { createEventEncoder } from "../../ingress/anthropic/encode-messages-stream.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
-import { planFor, requireCapability, resolveModel, type GatewayServices } from "../services.js";
+import { planChat, resolveModel, type CapabilityFields, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
 /** Whether a path belongs to the Anthropic ingress, whose errors use Anthropic's envelope. */
@@ -36,14 +34,7 @@ export async function anthropicMessages(
   const chat = parseMessagesRequest(
     await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
   );
-  const model = resolveModel(services, key, chat.model, "chat");
-  const needs = requiredCapabilities(chat);
-  for (const [capability, param] of needs) requireCapability(model, capability, param);
-  const planned = planFor(services, key, request.headers, {
-    model: chat.model,
-    capabilities: needs.map(([capability]) => capability),
-    chat,
-  });
+  const planned = planChat(services, key, request.headers, chat, anthropicFields);
   // A promise only while the tokenizer loads for the first request that needs it.
   const plan = planned instanceof Promise ? await planned : planned;
 
@@ -80,20 +71,12 @@ export async function anthropicCountTokens(
   sendJson(response, 200, { input_tokens: countInputTokens(chat, countText) }, context.headers);
 }
 
-/** The capabilities a request needs from its model, each with the field (Anthropic's path) that needs it. */
-function requiredCapabilities(chat: ChatRequest): [Capability, string][] {
-  const needs: [Capability, string][] = [];
-  if (chat.tools !== undefined && chat.tools.length > 0) needs.push(["tools", "tools"]);
-  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text")
-    needs.push(["json", "output_config.format"]);
-  if (
-    chat.messages.some(
-      (message) => message.role === "user" && message.content.some((part) => part.type === "image"),
-    )
-  ) {
-    // Canonical messages do not line up one to one with Anthropic's (tool results split out), so the
-    // error names the list rather than a wrong index.
-    needs.push(["vision", "messages"]);
-  }
-  return needs;
-}
+/**
+ * Anthropic's names for the fields that need a capability. Canonical messages do not line up one to one
+ * with Anthropic's (tool results are split out), so an image names the list rather than a wrong index.
+ */
+const anthropicFields: CapabilityFields = {
+  tools: "tools",
+  json: "output_config.format",
+  vision: () => "messages",
+};

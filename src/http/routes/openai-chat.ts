@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Capability } from "../../config/types.js";
-import type { ChatRequest } from "../../core/chat-request.js";
 import { encodeChatResponse } from "../../ingress/openai/encode-chat-response.js";
 import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
 import { readModelRequest } from "../body.js";
@@ -8,7 +6,7 @@ import { SseSink } from "../sse-sink.js";
 import { createChunkEncoder } from "../../ingress/openai/encode-chat-stream.js";
 import { sendJson } from "../respond.js";
 import { addRouteHeaders } from "../route-headers.js";
-import { planFor, requireCapability, resolveModel, type GatewayServices } from "../services.js";
+import { openaiFields, planChat, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
 /** `POST /v1/chat/completions` */
@@ -29,14 +27,7 @@ export async function openaiChatCompletions(
       modelFromPath,
     ),
   );
-  const model = resolveModel(services, key, chat.model, "chat");
-  const needs = requiredCapabilities(chat);
-  for (const [capability, param] of needs) requireCapability(model, capability, param);
-  const planned = planFor(services, key, request.headers, {
-    model: chat.model,
-    capabilities: needs.map(([capability]) => capability),
-    chat,
-  });
+  const planned = planChat(services, key, request.headers, chat, openaiFields);
   // A promise only while the tokenizer loads for the first request that needs it.
   const plan = planned instanceof Promise ? await planned : planned;
 
@@ -51,18 +42,4 @@ export async function openaiChatCompletions(
   const encoder = createChunkEncoder({ ...identity, includeUsage: chat.includeUsage });
   const sink = new SseSink(response, attempts, context.headers, encoder);
   await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
-}
-
-/** The capabilities a request needs from its model, each with the field that needs it. */
-function requiredCapabilities(chat: ChatRequest): [Capability, string][] {
-  const needs: [Capability, string][] = [];
-  if (chat.tools !== undefined && chat.tools.length > 0) needs.push(["tools", "tools"]);
-  if (chat.responseFormat !== undefined && chat.responseFormat.type !== "text")
-    needs.push(["json", "response_format"]);
-  chat.messages.forEach((message, index) => {
-    if (message.role === "user" && message.content.some((part) => part.type === "image")) {
-      needs.push(["vision", `messages[${index}].content`]);
-    }
-  });
-  return needs;
 }
