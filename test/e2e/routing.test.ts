@@ -30,7 +30,7 @@ beforeAll(async () => {
       fallbacks: { "gpt-4o-mini": ["gpt-oss-120b"] },
     };
     for (const tenant of Object.values(tenants)) Object.assign(tenant.policy, drills);
-    document.health = { breaker: { consecutive_failures: 3, open_ms: 300 } };
+    document.health = { breaker: { consecutive_failures: 3, open_ms: 1_500 } };
   });
 });
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe("failure drills: the preferred offering fails, the next answers", () =>
   });
 
   it("429 with Retry-After: no retry in place, the circuit opens for that long", async () => {
-    await setFault(harness.emulator("azure-eastus"), { status: 429, retry_after_s: 1 });
+    await setFault(harness.emulator("azure-eastus"), { status: 429, retry_after_s: 4 });
     const first = await harness.client.chat.completions.create(hello).withResponse();
     expectServedBy(first.response.headers, "openai", 2);
     // The open circuit keeps the next request off azure-eastus without trying it.
@@ -134,7 +134,7 @@ describe("circuit breaker", () => {
     expect(await requestCount(harness.emulator("azure-eastus"))).toBe(3);
 
     await fetch(`${harness.emulator("azure-eastus").url}/__emulator/faults`, { method: "DELETE" });
-    await sleep(350); // open_ms is 300
+    await sleep(1_600); // open_ms is 1,500
     const probe = await harness.client.chat.completions.create(hello).withResponse();
     expectServedBy(probe.response.headers, "azure-eastus", 1);
     expect(probe.response.headers.get("x-switchyard-route")).toMatch(/\(half-open probe\)$/);
