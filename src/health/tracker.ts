@@ -18,9 +18,8 @@ interface Slot {
   consecutiveFailures: number;
   latencyMs: number | undefined;
   ttftMs: number | undefined;
-  /** Outcomes in the sliding window: `[time, failed]`, oldest first. */
-  window: [number, boolean][];
-  failuresInWindow: number;
+  /** The sliding window: outcome counts per bucket of `windowMs / BUCKETS`, a ring indexed by bucket number. */
+  window: OutcomeWindow;
 }
 
 /**
@@ -62,8 +61,8 @@ export class HealthTracker implements HealthView {
       openUntil: slot.state === "open" ? slot.openUntil : undefined,
       latencyMs: slot.latencyMs,
       ttftMs: slot.ttftMs,
-      errorRate: slot.window.length === 0 ? 0 : slot.failuresInWindow / slot.window.length,
-      samples: slot.window.length,
+      errorRate: slot.window.errorRate(now),
+      samples: slot.window.total(now),
     };
   }
 
@@ -84,13 +83,8 @@ export class HealthTracker implements HealthView {
   record(offeringId: string, outcome: Outcome, now: number): void {
     const slot = this.#slot(offeringId);
     this.#advance(slot, now);
-    const { windowMs, ewmaAlpha } = this.#config;
-    slot.window.push([now, !outcome.ok]);
-    if (!outcome.ok) slot.failuresInWindow += 1;
-    while (slot.window.length > 0 && (slot.window[0]?.[0] ?? now) <= now - windowMs) {
-      const [, failed] = slot.window.shift() ?? [0, false];
-      if (failed) slot.failuresInWindow -= 1;
-    }
+    const { ewmaAlpha } = this.#config;
+    slot.window.add(now, !outcome.ok);
     slot.probing = false;
     if (outcome.ok) {
       slot.consecutiveFailures = 0;
@@ -105,7 +99,7 @@ export class HealthTracker implements HealthView {
     const tripped =
       slot.state === "half-open" ||
       slot.consecutiveFailures >= consecutiveFailures ||
-      (slot.window.length >= minRequests && slot.failuresInWindow / slot.window.length >= errorRate);
+      (slot.window.total(now) >= minRequests && slot.window.errorRate(now) >= errorRate);
     if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > 0) {
       this.#open(slot, now + outcome.retryAfterMs);
     } else if (tripped) {
@@ -149,8 +143,7 @@ export class HealthTracker implements HealthView {
         consecutiveFailures: 0,
         latencyMs: undefined,
         ttftMs: undefined,
-        window: [],
-        failuresInWindow: 0,
+        window: new OutcomeWindow(this.#config.windowMs),
       };
       this.#slots.set(offeringId, slot);
     }
@@ -160,4 +153,52 @@ export class HealthTracker implements HealthView {
 
 function ewma(previous: number | undefined, sample: number, alpha: number): number {
   return previous === undefined ? sample : previous + alpha * (sample - previous);
+}
+
+const BUCKETS = 10;
+
+/**
+ * Outcomes over the last `windowMs`, counted in ten buckets: memory and time per outcome stay constant
+ * whatever the request rate (the window moves one bucket at a time, so it spans 90–100 % of `windowMs`).
+ */
+class OutcomeWindow {
+  readonly #bucketMs: number;
+  readonly #numbers = new Array<number>(BUCKETS).fill(-1);
+  readonly #totals = new Array<number>(BUCKETS).fill(0);
+  readonly #failures = new Array<number>(BUCKETS).fill(0);
+
+  constructor(windowMs: number) {
+    this.#bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS));
+  }
+
+  add(now: number, failed: boolean): void {
+    const number = Math.floor(now / this.#bucketMs);
+    const at = number % BUCKETS;
+    if (this.#numbers[at] !== number) {
+      this.#numbers[at] = number;
+      this.#totals[at] = 0;
+      this.#failures[at] = 0;
+    }
+    this.#totals[at] = (this.#totals[at] ?? 0) + 1;
+    if (failed) this.#failures[at] = (this.#failures[at] ?? 0) + 1;
+  }
+
+  total(now: number): number {
+    return this.#sum(this.#totals, now);
+  }
+
+  errorRate(now: number): number {
+    const total = this.total(now);
+    return total === 0 ? 0 : this.#sum(this.#failures, now) / total;
+  }
+
+  #sum(counts: readonly number[], now: number): number {
+    const current = Math.floor(now / this.#bucketMs);
+    let sum = 0;
+    for (let at = 0; at < BUCKETS; at++) {
+      const number = this.#numbers[at] ?? -1;
+      if (number > current - BUCKETS && number <= current) sum += counts[at] ?? 0;
+    }
+    return sum;
+  }
 }
