@@ -9,7 +9,7 @@ import { handleGeminiEmbed } from "./embed-handler.js";
 import { handleGenerate } from "./generate-handler.js";
 import { parseGenerateRequest } from "./generate-request.js";
 import { googleError, invalidArgument, modelNotFound } from "./google-errors.js";
-import { startGoogleServer, type GoogleRoute } from "./google-server.js";
+import { decodeSegment, startGoogleServer, type GoogleRoute } from "./google-server.js";
 
 export interface GeminiEmulatorOptions {
   /** The key clients must present in `x-goog-api-key` or `?key=`. */
@@ -68,14 +68,6 @@ function presentedKey(request: IncomingMessage, url: URL): string | undefined {
   return url.searchParams.get("key") ?? undefined;
 }
 
-function decode(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? "");
-  } catch {
-    return segment ?? "";
-  }
-}
-
 /**
  * The Gemini API (generativelanguage.googleapis.com) on a real socket:
  * `POST /{v1beta|v1|v1alpha}/models/{m}:generateContent`, `:streamGenerateContent` (`alt=sse` → SSE,
@@ -96,7 +88,7 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions): Promi
       operation: "chat",
       stream: (match) => match[3] === "streamGenerateContent",
       handle: (context, body, fault) => {
-        const model = decode(context.match[2]);
+        const model = decodeSegment(context.match[2]);
         return handleGenerate(context, body, fault, {
           flavour: "gemini",
           model,
@@ -113,14 +105,19 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions): Promi
       pattern: /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(batchEmbedContents|embedContent)$/,
       operation: "embeddings",
       handle: (context, body) =>
-        handleGeminiEmbed(context, body, decode(context.match[2]), context.match[3] === "batchEmbedContents"),
+        handleGeminiEmbed(
+          context,
+          body,
+          decodeSegment(context.match[2]),
+          context.match[3] === "batchEmbedContents",
+        ),
     },
     {
       method: "POST",
       pattern: /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):countTokens$/,
       operation: "chat",
       handle: (context, body) => {
-        const model = decode(context.match[2]);
+        const model = decodeSegment(context.match[2]);
         if (isMissingModel(model))
           return context.sendError(modelNotFound(model, context.match[1] ?? "v1beta", "countTokens"));
         // countTokens takes `contents` directly or a whole `generateContentRequest`.
@@ -153,7 +150,7 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions): Promi
       pattern: /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+)$/,
       operation: "models",
       handle: (context) => {
-        const id = decode(context.match[2]);
+        const id = decodeSegment(context.match[2]);
         if (isMissingModel(id))
           return context.sendError(modelNotFound(id, context.match[1] ?? "v1beta", "get"));
         const listed = LISTED.find((model) => model.id === id);

@@ -143,3 +143,12 @@ export async function startGoogleServer(options: GoogleServerOptions): Promise<G
   });
   return listen(server, options.host, options.port);
 }
+
+/** A path segment from a route match, percent-decoded; kept as sent when it is not valid encoding. */
+export function decodeSegment(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? "");
+  } catch {
+    return segment ?? "";
+  }
+}

@@ -1,5 +1,5 @@
 import { handleAnthropicMessages } from "../anthropic/messages-handler.js";
-import type { GoogleRoute } from "../gemini/google-server.js";
+import { decodeSegment, type GoogleRoute } from "../gemini/google-server.js";
 import { googleError } from "../gemini/google-errors.js";
 import { VERTEX_RESOURCE_PREFIX } from "./vertex-emulator.js";
 
@@ -22,7 +22,7 @@ export function vertexClaudeRoute(project: string): GoogleRoute {
     operation: "chat",
     stream: (match) => match[5] === "streamRawPredict",
     handle: (context, body, fault) => {
-      if (safeDecode(context.match[2]) !== project)
+      if (decodeSegment(context.match[2]) !== project)
         return context.sendError(
           googleError(
             403,
@@ -40,7 +40,7 @@ export function vertexClaudeRoute(project: string): GoogleRoute {
         },
         body,
         {
-          model: safeDecode(context.match[4]),
+          model: decodeSegment(context.match[4]),
           stream: context.match[5] === "streamRawPredict",
           fault,
           vertex: true,
@@ -48,12 +48,4 @@ export function vertexClaudeRoute(project: string): GoogleRoute {
       );
     },
   };
-}
-
-function safeDecode(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? "");
-  } catch {
-    return segment ?? "";
-  }
 }

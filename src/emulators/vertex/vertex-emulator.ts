@@ -5,7 +5,12 @@ import { FaultController } from "../fault-controller.js";
 import { handleVertexPredict } from "../gemini/embed-handler.js";
 import { handleGenerate } from "../gemini/generate-handler.js";
 import { googleError } from "../gemini/google-errors.js";
-import { startGoogleServer, type GoogleRoute, type GoogleRouteContext } from "../gemini/google-server.js";
+import {
+  decodeSegment,
+  startGoogleServer,
+  type GoogleRoute,
+  type GoogleRouteContext,
+} from "../gemini/google-server.js";
 import { isRecord } from "../chat-request.js";
 import { base62, hash32 } from "../hashing.js";
 import type { Pacing, RunningEmulator } from "../types.js";
@@ -56,14 +61,6 @@ const predictPattern = new RegExp(
 );
 const openapiPattern = new RegExp(`${VERTEX_RESOURCE_PREFIX}\\/endpoints\\/openapi\\/chat\\/completions$`);
 
-function decode(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? "");
-  } catch {
-    return segment ?? "";
-  }
-}
-
 /**
  * Google Vertex AI on a real socket, for one project in any location:
  * - `POST /{v1|v1beta1}/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent`,
@@ -88,7 +85,7 @@ export async function startVertexEmulator(options: VertexEmulatorOptions = {}): 
 
   /** The project in the path must be the emulator's: Vertex answers 403 for any other. */
   const projectDenied = (context: GoogleRouteContext): WireError | undefined => {
-    const named = decode(context.match[2]);
+    const named = decodeSegment(context.match[2]);
     if (named === project) return undefined;
     return googleError(
       403,
@@ -112,7 +109,7 @@ export async function startVertexEmulator(options: VertexEmulatorOptions = {}): 
       handle: (context, body, fault) => {
         const denied = projectDenied(context);
         if (denied !== undefined) return context.sendError(denied);
-        const model = decode(context.match[4]);
+        const model = decodeSegment(context.match[4]);
         return handleGenerate(context, body, fault, {
           flavour: "vertex",
           model,
@@ -131,7 +128,7 @@ export async function startVertexEmulator(options: VertexEmulatorOptions = {}): 
       handle: (context, body) => {
         const denied = projectDenied(context);
         if (denied !== undefined) return context.sendError(denied);
-        return handleVertexPredict(context, body, decode(context.match[4]));
+        return handleVertexPredict(context, body, decodeSegment(context.match[4]));
       },
     },
     {
