@@ -115,7 +115,15 @@ function route(
   if (method === "GET" && path === "/v1/models")
     return openaiListModels(services, request, response, context);
   if (method === "GET" && path.startsWith("/v1/models/") && path.length > 11) {
-    return openaiRetrieveModel(services, request, response, context, decodeURIComponent(path.slice(11)));
+    // An id that is not valid percent-encoding names no model: it goes on as sent and gets the 404.
+    const id = path.slice(11);
+    let model = id;
+    try {
+      model = decodeURIComponent(id);
+    } catch {
+      // keep `id`
+    }
+    return openaiRetrieveModel(services, request, response, context, model);
   }
   if (method === "POST" && path === "/admin/plan") {
     return adminPlan(

@@ -138,6 +138,18 @@ describe("routes", () => {
     expect(wrongMethod.headers.allow).toBe("POST");
   });
 
+  it("a model id that is not valid percent-encoding → 404, not a 500", async () => {
+    const response = await httpRequest(`${harness.gateway.url}/v1/models/%E0%A4`, {
+      headers: { authorization: `Bearer ${testKey}` },
+    });
+    expectEnvelope(
+      { status: response.statusCode, body: await response.body.json(), headers: response.headers },
+      404,
+      "model_not_found",
+      "model",
+    );
+  });
+
   it("health and readiness answer without a key", async () => {
     for (const path of ["/healthz", "/readyz"]) {
       const response = await httpRequest(`${harness.gateway.url}${path}`);
