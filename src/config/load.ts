@@ -224,6 +224,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     keys.push({
       name: key.name,
       sha256,
+      prefix: key.key === undefined ? undefined : visiblePrefix(key.key),
       tenant: key.tenant,
       models: key.models === undefined ? undefined : new Set(key.models),
       admin: key.admin,
@@ -570,6 +571,15 @@ export function embeddingsDialectFor(kind: ProviderKind, nativeModel: string): E
     case "anthropic":
       return undefined;
   }
+}
+
+/**
+ * The first characters of a key, shown in logs and reports to tell keys apart: eight at most, and
+ * never more than a third of the key, so the prefix never gives most of a short key away.
+ */
+function visiblePrefix(key: string): string | undefined {
+  const length = Math.min(8, Math.floor(key.length / 3));
+  return length < 4 ? undefined : key.slice(0, length);
 }
 
 export function hashKey(key: string): string {

@@ -216,6 +216,8 @@ export interface KeyConfig {
   readonly name: string;
   /** Hex SHA-256 of the key; the key itself is never kept. */
   readonly sha256: string;
+  /** The key's first characters, for people telling keys apart; undefined when only a hash is configured. */
+  readonly prefix: string | undefined;
   readonly tenant: string;
   readonly models: ReadonlySet<string> | undefined;
   readonly admin: boolean;

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/types.js";
 import { createRequestHandler, type RouterState } from "./router.js";
-import { createServices, type GatewayServices } from "./services.js";
+import { composeGateway, type GatewayServices } from "../gateway/compose.js";
 
 export interface RunningGateway {
   readonly url: string;
@@ -21,8 +21,8 @@ export async function startGateway(
   logger: Logger,
   listen: { host?: string; port?: number } = {},
 ): Promise<RunningGateway> {
-  const services = createServices(config, logger);
-  const state: RouterState = { accepting: true };
+  const services = composeGateway(config, { logger });
+  const state: RouterState = { accepting: true, cutting: false };
   const server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 0 },
     createRequestHandler(services, state),
@@ -62,6 +62,7 @@ async function shutdown(
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
+      state.cutting = true;
       server.closeAllConnections();
       resolve();
     }, graceMs);

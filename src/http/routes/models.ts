@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ModelConfig } from "../../config/types.js";
 import { keyAllowsModel } from "../../governance/keys.js";
 import { sendJson } from "../respond.js";
-import { resolveModelForListing, type GatewayServices } from "../services.js";
+import type { GatewayServices } from "../../gateway/compose.js";
+import { requireKey } from "../../gateway/pipeline.js";
+import { resolveModelForListing } from "../../gateway/plan-steps.js";
 import type { RequestContext } from "./context.js";
 
 /** `GET /v1/models`: the models this key may use. */
@@ -12,7 +14,7 @@ export function openaiListModels(
   response: ServerResponse,
   context: RequestContext,
 ): void {
-  const key = services.keys.authenticate(request.headers);
+  const key = requireKey(context);
   const data: object[] = [];
   for (const model of services.config.models.values())
     if (keyAllowsModel(key, model.id)) data.push(modelObject(model));
@@ -27,7 +29,7 @@ export function openaiRetrieveModel(
   context: RequestContext,
   id: string,
 ): void {
-  const key = services.keys.authenticate(request.headers);
+  const key = requireKey(context);
   sendJson(response, 200, modelObject(resolveModelForListing(services, key, id)), context.headers);
 }
 
