@@ -100,7 +100,8 @@ function outcomeOf(
   response: Pick<ServerResponse, "writableFinished" | "statusCode">,
 ): RequestOutcome {
   if (!response.writableFinished) return trace.cutByShutdown ? "shutdown" : "client_gone";
-  if (trace.streamFailed) return "stream_error";
+  // A stream the gateway ended with an error event because its shutdown grace ran out.
+  if (trace.streamFailed) return trace.error?.code === "shutting_down" ? "shutdown" : "stream_error";
   return response.statusCode >= 400 ? "error" : "ok";
 }
 
