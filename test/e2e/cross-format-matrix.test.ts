@@ -22,13 +22,13 @@ afterAll(async () => {
 const cells: { kind: string; provider: string; model: string }[] = [
   { kind: "openai", provider: "openai", model: "gpt-4o-mini" },
   { kind: "azure", provider: "azure-eastus", model: "gpt-4o-mini" },
-  { kind: "bedrock (Claude)", provider: "aws-us-east-1", model: "claude-sonnet-4-5" },
+  { kind: "bedrock (Claude)", provider: "aws-us-east-1", model: "claude-sonnet-4-6" },
   { kind: "bedrock (Llama)", provider: "aws-us-east-1", model: "llama-3.3-70b" },
   { kind: "vertex (Gemini)", provider: "gcp-us-central1", model: "gemini-2.5-flash" },
-  { kind: "vertex (Claude)", provider: "gcp-europe-west4", model: "claude-sonnet-4-5" },
+  { kind: "vertex (Claude)", provider: "gcp-europe-west4", model: "claude-sonnet-4-6" },
   { kind: "vertex (Llama, OpenAI endpoint)", provider: "gcp-us-central1", model: "llama-3.3-70b" },
   { kind: "gemini", provider: "gemini", model: "gemini-2.5-flash" },
-  { kind: "anthropic", provider: "anthropic", model: "claude-sonnet-4-5" },
+  { kind: "anthropic", provider: "anthropic", model: "claude-sonnet-4-6" },
   { kind: "openai-compatible", provider: "llama-host", model: "llama-3.3-70b" },
 ];
 

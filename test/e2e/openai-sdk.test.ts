@@ -215,7 +215,7 @@ describe("embeddings and models", () => {
     const ids: string[] = [];
     for await (const model of harness.client.models.list()) ids.push(model.id);
     expect(ids.sort()).toEqual([
-      "claude-sonnet-4-5",
+      "claude-sonnet-4-6",
       "cohere-embed-v3",
       "gemini-2.5-flash",
       "gemini-embedding-001",
