@@ -62,3 +62,23 @@ describe("PlanningService's plan cache", () => {
     expect(planner.plan("demo", features, cheapest)).not.toBe(planner.plan("demo", features, cheapest));
   });
 });
+
+describe("issue 9: x-switchyard-region names a region or geography the catalog knows", () => {
+  const { planner } = service();
+  const region = (value: string) =>
+    planner.overrides("demo", { strategy: undefined, providers: undefined, region: value });
+
+  it("accepts the providers' regions, their geographies and every known geography", () => {
+    expect(region("eu, us-east-1, swedencentral").regions).toEqual(["eu", "us-east-1", "swedencentral"]);
+    expect(region("apac").regions).toEqual(["apac"]);
+  });
+
+  it("refuses a region no provider is in (mars) with a 400 naming the header", () => {
+    expect(() => region("eu,mars")).toThrow(
+      expect.objectContaining({ code: "invalid_request", param: "x-switchyard-region" }),
+    );
+    expect(() => region("mars")).toThrow(
+      /x-switchyard-region: unknown region or geography "mars" \(known: .*eu/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { boundariesOf } from "../catalog/agreements.js";
-import { REGION_NAME } from "../catalog/regions.js";
+import { GEOGRAPHIES, REGION_NAME } from "../catalog/regions.js";
 import { strategies } from "../config/schema.js";
 import type { GatewayConfig, Strategy, TenantConfig } from "../config/types.js";
 import { GatewayError } from "../errors/gateway-error.js";
@@ -39,6 +39,8 @@ export class PlanningService {
   /** Each model's availability boundaries, ascending: a plan cannot change between two of them. */
   readonly #boundaries = new Map<string, number[]>();
   readonly #cache = new Map<string, CachedPlan>();
+  /** What `x-switchyard-region` may name: the providers' regions and geographies, and every known geography. */
+  readonly #knownRegions: ReadonlySet<string>;
 
   constructor(
     config: GatewayConfig,
@@ -50,6 +52,13 @@ export class PlanningService {
     this.#health = health;
     this.#clock = clock;
     this.#random = random;
+    this.#knownRegions = new Set(
+      [
+        ...GEOGRAPHIES,
+        ...config.offerings.flatMap((offering) => [offering.region, offering.geo]),
+        ...[...config.providers.values()].map((provider) => provider.region),
+      ].filter((name): name is string => name !== undefined),
+    );
     for (const model of config.models.keys()) {
       const points = config.offerings
         .filter((offering) => offering.model === model)
@@ -169,6 +178,13 @@ export class PlanningService {
         throw invalidHeader(
           "x-switchyard-region",
           `"${bad ?? ""}" is not a region or geography name (e.g. eu, us-east-1)`,
+        );
+      // A region no provider is in and no geography would match nothing: say so, not "no offering".
+      const unknown = regions.find((region) => !this.#knownRegions.has(region));
+      if (unknown !== undefined)
+        throw invalidHeader(
+          "x-switchyard-region",
+          `unknown region or geography "${unknown}" (known: ${[...this.#knownRegions].sort().join(", ")})`,
         );
     }
     return { strategy, providers, regions };
