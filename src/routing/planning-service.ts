@@ -6,6 +6,7 @@ import { GatewayError } from "../errors/gateway-error.js";
 import type { HealthView } from "../health/health-view.js";
 import type { Plan } from "./plan.js";
 import { planRequest, type PlanOverrides, type RequestFeatures } from "./planner.js";
+import { servableModels } from "./servable-models.js";
 
 const strategySet = new Set<string>(strategies);
 
@@ -39,6 +40,8 @@ export class PlanningService {
   /** Each model's availability boundaries, ascending: a plan cannot change between two of them. */
   readonly #boundaries = new Map<string, number[]>();
   readonly #cache = new Map<string, CachedPlan>();
+  /** Per tenant: the models it could be routed to, until the next availability boundary of any model. */
+  readonly #servable = new Map<string, { models: ReadonlySet<string>; madeAt: number; validUntil: number }>();
   /** What `x-switchyard-region` may name: the providers' regions and geographies, and every known geography. */
   readonly #knownRegions: ReadonlySet<string>;
 
@@ -122,6 +125,24 @@ export class PlanningService {
       validUntil: Math.min(this.#nextBoundary(models, now), this.#health.earliestReopen()),
     });
     return plan;
+  }
+
+  /**
+   * The models the tenant could be routed to now (see `servableModels`). The answer depends only on the
+   * catalog, the policy and the time, so it is kept per tenant until the next availability boundary.
+   */
+  servableModels(tenantId: string): ReadonlySet<string> {
+    const now = this.#clock();
+    const cached = this.#servable.get(tenantId);
+    if (cached !== undefined && now >= cached.madeAt && now < cached.validUntil) return cached.models;
+    const models = servableModels(this.#config, this.tenant(tenantId).policy, now);
+    // Unknown tenant ids fall back to the default policy; the keys name a bounded set of tenants.
+    this.#servable.set(tenantId, {
+      models,
+      madeAt: now,
+      validUntil: this.#nextBoundary([...this.#config.models.keys()], now),
+    });
+    return models;
   }
 
   #nextBoundary(models: readonly string[], now: number): number {
