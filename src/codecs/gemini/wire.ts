@@ -72,12 +72,6 @@ export function durationSeconds(value: unknown): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
-/** Whether the candidate's content has any part at all (a blocked candidate has none). */
-export function hasParts(candidate: JsonObject): boolean {
-  const content = candidate["content"];
-  return isObject(content) && Array.isArray(content["parts"]) && content["parts"].length > 0;
-}
-
 /** Vertex adds `createTime` (RFC 3339) to responses; the Gemini API does not. */
 export function createdSeconds(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
