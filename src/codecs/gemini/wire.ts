@@ -7,7 +7,7 @@ import type { Usage } from "../../core/usage.js";
  * @see https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse
  */
 
-import { count, isObject, usageOf, type JsonObject } from "../wire-json.js";
+import { count, isObject, usageOf } from "../wire-json.js";
 
 export { isObject, type JsonObject } from "../wire-json.js";
 
