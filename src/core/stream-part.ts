@@ -11,6 +11,7 @@ export type StreamPart =
   | ResponseMetadataPart
   | TextDeltaPart
   | ReasoningDeltaPart
+  | RefusalDeltaPart
   | ToolCallStartPart
   | ToolCallDeltaPart
   | FinishPart
@@ -31,6 +32,15 @@ export interface TextDeltaPart {
 
 export interface ReasoningDeltaPart {
   readonly type: "reasoning-delta";
+  readonly delta: string;
+}
+
+/**
+ * Words of a refusal: the model declines, and says so in place of an answer (OpenAI's `delta.refusal`).
+ * Kept apart from text so each client gets a refusal as its own API marks one.
+ */
+export interface RefusalDeltaPart {
+  readonly type: "refusal-delta";
   readonly delta: string;
 }
 

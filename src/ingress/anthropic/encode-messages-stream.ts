@@ -51,6 +51,8 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
   let finish: FinishReason | undefined;
   let stopSequence: string | undefined;
   let usage: Usage | undefined;
+  /** Whether the answer was a refusal: Anthropic then ends it with `stop_reason: "refusal"`. */
+  let refused = false;
 
   const start = (): string => {
     if (started) return "";
@@ -110,6 +112,13 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
           const head = open?.kind === "text" ? "" : openBlock({ kind: "text" }, '{"type":"text","text":""}');
           return head + delta(blocks - 1, `{"type":"text_delta","text":${JSON.stringify(part.delta)}}`);
         }
+        case "refusal-delta": {
+          // Anthropic has no refusal block: a refusal's words are text, and the stop reason says refusal.
+          if (part.delta === "") return "";
+          refused = true;
+          const head = open?.kind === "text" ? "" : openBlock({ kind: "text" }, '{"type":"text","text":""}');
+          return head + delta(blocks - 1, `{"type":"text_delta","text":${JSON.stringify(part.delta)}}`);
+        }
         case "reasoning-delta": {
           if (part.delta === "") return "";
           // Canonical reasoning carries no signature: the block starts, and stays, with an empty one.
@@ -153,7 +162,12 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
     },
     end(): string {
       const head = start() + close();
-      const reason = finish === undefined ? null : stopReason(finish, stopSequence);
+      const reason =
+        finish === undefined
+          ? null
+          : refused && finish === "stop"
+            ? "refusal"
+            : stopReason(finish, stopSequence);
       const body = {
         type: "message_delta",
         delta: {
