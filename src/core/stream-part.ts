@@ -23,6 +23,12 @@ export interface ResponseMetadataPart {
   readonly id?: string;
   readonly model?: string;
   readonly created?: number;
+  /**
+   * The usage the upstream reported before any content (Anthropic's `message_start`, Gemini's first
+   * chunk): its input side is final, its output a running count. Not the stream's usage: that is the
+   * `usage` part at the end.
+   */
+  readonly usage?: Usage;
 }
 
 export interface TextDeltaPart {

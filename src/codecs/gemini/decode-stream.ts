@@ -108,6 +108,8 @@ export function createGeminiStreamDecoder(): StreamDecoder<SseEvent> {
         metadata.model = body["modelVersion"];
       const created = createdSeconds(body["createTime"]);
       if (created !== undefined) metadata.created = created;
+      const startUsage = decodeUsage(body["usageMetadata"]);
+      if (startUsage !== undefined) metadata.usage = startUsage;
       parts.push(metadata);
     }
     const chunkUsage = decodeUsage(body["usageMetadata"]);

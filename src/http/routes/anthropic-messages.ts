@@ -46,7 +46,14 @@ export async function anthropicMessages(
     sendJson(response, 200, encodeMessagesResponse(result, identity), headers);
     return;
   }
-  const encoder = createEventEncoder({ ...identity, requestId: context.requestId });
+  // message_start needs the input tokens before the upstream reports them (most do at the end): the
+  // gateway's own count stands in. Only the first stream waits for the tokenizer to load.
+  const countText = await loadTokenCounter();
+  const encoder = createEventEncoder({
+    ...identity,
+    requestId: context.requestId,
+    estimateInputTokens: () => countInputTokens(chat, countText),
+  });
   const sink = new SseSink(response, attempts, context.headers, encoder);
   await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
 }
