@@ -57,6 +57,28 @@ describe.each(cells)("$kind ($provider, $model)", ({ provider, model }) => {
     expect(data.usage?.completion_tokens).toBeGreaterThan(0);
   });
 
+  it("issue 9: OpenAI SDK: JSON mode answers valid JSON (json_object and json_schema)", async () => {
+    const messages = [{ role: "user" as const, content: "Describe the weather in Paris as JSON" }];
+    const object = await openai().chat.completions.create(
+      { model, messages, response_format: { type: "json_object" } },
+      { headers },
+    );
+    expect(JSON.parse(object.choices[0]?.message.content ?? "")).toEqual(expect.any(Object));
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, celsius: { type: "number" } },
+      required: ["city", "celsius"],
+      additionalProperties: false,
+    };
+    const shaped = await openai().chat.completions.create(
+      { model, messages, response_format: { type: "json_schema", json_schema: { name: "weather", schema } } },
+      { headers },
+    );
+    const value = JSON.parse(shaped.choices[0]?.message.content ?? "") as Record<string, unknown>;
+    expect(typeof value["city"]).toBe("string");
+    expect(typeof value["celsius"]).toBe("number");
+  });
+
   it("OpenAI SDK: streaming", async () => {
     const { data: stream, response } = await openai()
       .chat.completions.create(
