@@ -12,6 +12,7 @@ import { classifyTransportError } from "./upstream-failure.js";
 const committingParts = new Set<StreamPart["type"]>([
   "text-delta",
   "reasoning-delta",
+  "refusal-delta",
   "tool-call-start",
   "tool-call-delta",
   "finish",

@@ -203,6 +203,14 @@ describe("per-request overrides narrow, never widen", () => {
     const region = await rejected({ "x-switchyard-region": "EU West!" });
     expect(region.param).toBe("x-switchyard-region");
   });
+
+  it("issue 9: x-switchyard-region: mars is a 400 naming the header, not a 503 no_offering_available", async () => {
+    const mars = await rejected({ "x-switchyard-region": "eu,mars" });
+    expect(mars).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(mars.code).toBe("invalid_request");
+    expect(mars.param).toBe("x-switchyard-region");
+    expect(mars.message).toContain('unknown region or geography "mars"');
+  });
 });
 
 describe("POST /admin/plan", () => {

@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GatewayServices } from "../../gateway/compose.js";
 import { requireKey, serveChat, type ChatIngress } from "../../gateway/pipeline.js";
 import { resolveModel, type CapabilityFields } from "../../gateway/plan-steps.js";
-import { countInputTokens, loadTokenCounter } from "../../ingress/anthropic/count-tokens.js";
+import {
+  countInputTokens,
+  loadTokenCounter,
+  type TextTokenCounter,
+} from "../../ingress/anthropic/count-tokens.js";
 import { encodeMessagesResponse } from "../../ingress/anthropic/encode-messages-response.js";
 import { createEventEncoder } from "../../ingress/anthropic/encode-messages-stream.js";
 import {
@@ -30,7 +34,11 @@ export async function anthropicMessages(
   context: RequestContext,
 ): Promise<void> {
   const body = await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation);
-  await serveChat(services, response, context, parseMessagesRequest(body), anthropicIngress);
+  const chat = parseMessagesRequest(body);
+  // message_start needs the input tokens before the upstream reports them (most do at the end): the
+  // gateway's own count stands in. Only the first stream waits for the tokenizer to load.
+  const countText = chat.stream ? await loadTokenCounter() : undefined;
+  await serveChat(services, response, context, chat, anthropicIngress(countText));
 }
 
 /**
@@ -62,10 +70,18 @@ const anthropicFields: CapabilityFields = {
   vision: () => "messages",
 };
 
-const anthropicIngress: ChatIngress = {
-  fields: anthropicFields,
-  encodeResponse: (result, chat, context) =>
-    encodeMessagesResponse(result, { id: `msg_${context.requestId}`, model: chat.model }),
-  createStreamEncoder: (chat, context) =>
-    createEventEncoder({ id: `msg_${context.requestId}`, model: chat.model, requestId: context.requestId }),
-};
+/** Anthropic's message objects and named events; `countText` is loaded for streams. */
+function anthropicIngress(countText: TextTokenCounter | undefined): ChatIngress {
+  return {
+    fields: anthropicFields,
+    encodeResponse: (result, chat, context) =>
+      encodeMessagesResponse(result, { id: `msg_${context.requestId}`, model: chat.model }),
+    createStreamEncoder: (chat, context) =>
+      createEventEncoder({
+        id: `msg_${context.requestId}`,
+        model: chat.model,
+        requestId: context.requestId,
+        ...(countText === undefined ? {} : { estimateInputTokens: () => countInputTokens(chat, countText) }),
+      }),
+  };
+}
