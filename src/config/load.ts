@@ -231,7 +231,11 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
   });
 
   const logLevel = file.log.level ?? file.server.log_level ?? "info";
-  if (file.log.level !== undefined && file.server.log_level !== undefined && file.log.level !== file.server.log_level)
+  if (
+    file.log.level !== undefined &&
+    file.server.log_level !== undefined &&
+    file.log.level !== file.server.log_level
+  )
     problems.push(
       `log.level: "${file.log.level}" contradicts server.log_level "${file.server.log_level}" (set only log.level)`,
     );

@@ -71,9 +71,15 @@ describe("metrics from request reports", () => {
     expect(valueOf(scraped, "gen_ai_server_request_duration_seconds_count", duration)).toBe(1);
     expect(valueOf(scraped, "gen_ai_server_request_duration_seconds_sum", duration)).toBeCloseTo(0.3124, 6);
     // 0.3124 s falls in the (0.16, 0.32] bucket.
-    expect(valueOf(scraped, "gen_ai_server_request_duration_seconds_bucket", { ...duration, le: "0.16" })).toBe(0);
-    expect(valueOf(scraped, "gen_ai_server_request_duration_seconds_bucket", { ...duration, le: "0.32" })).toBe(1);
-    expect(valueOf(scraped, "gen_ai_server_request_duration_seconds_bucket", { ...duration, le: "+Inf" })).toBe(1);
+    expect(
+      valueOf(scraped, "gen_ai_server_request_duration_seconds_bucket", { ...duration, le: "0.16" }),
+    ).toBe(0);
+    expect(
+      valueOf(scraped, "gen_ai_server_request_duration_seconds_bucket", { ...duration, le: "0.32" }),
+    ).toBe(1);
+    expect(
+      valueOf(scraped, "gen_ai_server_request_duration_seconds_bucket", { ...duration, le: "+Inf" }),
+    ).toBe(1);
     // Not a stream: no time to first token.
     expect(samplesOf(scraped, "gen_ai_server_time_to_first_token_seconds_count")).toEqual([]);
 
@@ -85,11 +91,15 @@ describe("metrics from request reports", () => {
     const output = { ...servedByOpenAI, gen_ai_token_type: "output", gen_ai_token_phase: "response" };
     expect(valueOf(scraped, "gen_ai_client_token_usage_sum", output)).toBe(40);
 
-    expect(sumOf(scraped, "switchyard_tokens_total", { tenant: "team-a", gen_ai_token_type: "input" })).toBe(120);
-    expect(sumOf(scraped, "switchyard_tokens_total", { tenant: "team-a", gen_ai_token_type: "output" })).toBe(40);
-    expect(valueOf(scraped, "switchyard_cost_usd_total", { tenant: "team-a", offering: "gpt-4o-mini@openai" })).toBe(
-      0.000042,
+    expect(sumOf(scraped, "switchyard_tokens_total", { tenant: "team-a", gen_ai_token_type: "input" })).toBe(
+      120,
     );
+    expect(sumOf(scraped, "switchyard_tokens_total", { tenant: "team-a", gen_ai_token_type: "output" })).toBe(
+      40,
+    );
+    expect(
+      valueOf(scraped, "switchyard_cost_usd_total", { tenant: "team-a", offering: "gpt-4o-mini@openai" }),
+    ).toBe(0.000042);
     expect(
       valueOf(scraped, "switchyard_attempts_total", {
         offering: "gpt-4o-mini@openai",
@@ -111,7 +121,9 @@ describe("metrics from request reports", () => {
     const scraped = await scrape(gateway);
 
     expect(sumOf(scraped, "switchyard_requests_total")).toBe(5);
-    expect(sumOf(scraped, "switchyard_requests_total", { outcome: "ok", offering: "gpt-4o-mini@openai" })).toBe(3);
+    expect(
+      sumOf(scraped, "switchyard_requests_total", { outcome: "ok", offering: "gpt-4o-mini@openai" }),
+    ).toBe(3);
     expect(
       valueOf(scraped, "switchyard_requests_total", {
         tenant: "",
@@ -148,7 +160,10 @@ describe("metrics from request reports", () => {
       }),
     ).toBe(1);
     expect(
-      valueOf(scraped, "gen_ai_server_request_duration_seconds_count", { offering: "", error_type: "invalid_api_key" }),
+      valueOf(scraped, "gen_ai_server_request_duration_seconds_count", {
+        offering: "",
+        error_type: "invalid_api_key",
+      }),
     ).toBe(1);
     expect(sumOf(scraped, "gen_ai_server_request_duration_seconds_count", { error_type: "" })).toBe(3);
   });
@@ -182,7 +197,10 @@ describe("metrics from request reports", () => {
     expect(sumOf(scraped, "gen_ai_client_token_usage_sum")).toBe(1500);
     expect(sumOf(scraped, "gen_ai_client_token_usage_count")).toBe(5);
 
-    expect(valueOf(scraped, "gen_ai_server_time_to_first_token_seconds_sum", servedByOpenAI)).toBeCloseTo(0.045, 9);
+    expect(valueOf(scraped, "gen_ai_server_time_to_first_token_seconds_sum", servedByOpenAI)).toBeCloseTo(
+      0.045,
+      9,
+    );
     expect(valueOf(scraped, "gen_ai_server_time_to_first_token_seconds_bucket", { le: "0.04" })).toBe(0);
     expect(valueOf(scraped, "gen_ai_server_time_to_first_token_seconds_bucket", { le: "0.06" })).toBe(1);
     expect(valueOf(scraped, "switchyard_usage_estimated_total", { offering: "gpt-4o-mini@openai" })).toBe(1);
@@ -214,7 +232,12 @@ describe("metrics from request reports", () => {
         requestReport({
           tenant: `intruder-${n}`,
           model: `made-up-model-${n}`,
-          route: { offering: `made-up-model-${n}@openai`, provider: "openai", region: undefined, reason: "x" },
+          route: {
+            offering: `made-up-model-${n}@openai`,
+            provider: "openai",
+            region: undefined,
+            reason: "x",
+          },
           attempts: [attempt(`made-up-model-${n}@nowhere-${n}`, 200, `weird_code_${n}`, 5)],
           errorCode: `weird_code_${n}`,
           status: 600 + n,
@@ -239,7 +262,8 @@ describe("metrics from request reports", () => {
     });
     for (const family of scraped.values())
       for (const sample of family.samples)
-        for (const value of Object.values(sample.labels)) expect(value).not.toMatch(/intruder|made-up|weird|nowhere/);
+        for (const value of Object.values(sample.labels))
+          expect(value).not.toMatch(/intruder|made-up|weird|nowhere/);
   });
 
   it("escapes label values so that any configured name reads back unchanged", async () => {

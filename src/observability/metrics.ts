@@ -44,7 +44,9 @@ const NONE = "";
 const OTHER = "other";
 
 /** The OpenTelemetry GenAI conventions' bucket boundaries for each histogram. */
-const durationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const durationBuckets = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
 const ttftBuckets = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 const tokenBuckets = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
@@ -308,7 +310,15 @@ export class GatewayMetrics {
           operation: operations[report.endpoint],
           errorType,
         },
-        requests: this.#requestsTotal.cell([endpoint, tenant, model, provider, offering, outcome, statusClass]),
+        requests: this.#requestsTotal.cell([
+          endpoint,
+          tenant,
+          model,
+          provider,
+          offering,
+          outcome,
+          statusClass,
+        ]),
         duration: undefined,
         ttft: undefined,
         cost: undefined,

@@ -60,7 +60,9 @@ export function parsePrometheusText(text: string): Exposition {
       const family = familyNamed(name, line);
       if (keyword === "HELP") {
         if (family.help !== undefined) throw new Error(`line ${line}: second HELP for ${name}`);
-        family.help = rest.replace(/\\(.)/g, (_all, character: string) => (character === "n" ? "\n" : character));
+        family.help = rest.replace(/\\(.)/g, (_all, character: string) =>
+          character === "n" ? "\n" : character,
+        );
       } else {
         if (family.type !== undefined) throw new Error(`line ${line}: second TYPE for ${name}`);
         if (family.samples.length > 0) throw new Error(`line ${line}: TYPE after samples of ${name}`);
@@ -82,7 +84,12 @@ export function parsePrometheusText(text: string): Exposition {
   for (const family of families.values()) {
     if (family.type === undefined) throw new Error(`family ${family.name} has no TYPE`);
     if (family.type === "histogram") checkHistogram(family);
-    result.set(family.name, { name: family.name, type: family.type, help: family.help, samples: family.samples });
+    result.set(family.name, {
+      name: family.name,
+      type: family.type,
+      help: family.help,
+      samples: family.samples,
+    });
   }
   return result;
 }
@@ -90,7 +97,8 @@ export function parsePrometheusText(text: string): Exposition {
 function belongsTo(sampleName: string, family: Building): boolean {
   if (family.type === "histogram")
     return [`${family.name}_bucket`, `${family.name}_sum`, `${family.name}_count`].includes(sampleName);
-  if (family.type === "summary") return [family.name, `${family.name}_sum`, `${family.name}_count`].includes(sampleName);
+  if (family.type === "summary")
+    return [family.name, `${family.name}_sum`, `${family.name}_count`].includes(sampleName);
   return sampleName === family.name;
 }
 
@@ -149,7 +157,8 @@ function parseValue(text: string, line: number): number {
   if (lower === "+inf" || lower === "inf") return Infinity;
   if (lower === "-inf") return -Infinity;
   if (lower === "nan") return NaN;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`line ${line}: bad value "${text}"`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
+    throw new Error(`line ${line}: bad value "${text}"`);
   return Number(text);
 }
 
@@ -177,17 +186,23 @@ function checkHistogram(family: Building): void {
       previous = bucket;
     }
     if (previous[0] !== Infinity) throw new Error(`${where}: no +Inf bucket`);
-    if (previous[1] !== group.count) throw new Error(`${where}: +Inf bucket ${previous[1]} ≠ count ${group.count}`);
+    if (previous[1] !== group.count)
+      throw new Error(`${where}: +Inf bucket ${previous[1]} ≠ count ${group.count}`);
   }
 }
 
 /** The samples of `name` whose labels include every given pair. */
-export function samplesOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): Sample[] {
+export function samplesOf(
+  exposition: Exposition,
+  name: string,
+  labels: Record<string, string> = {},
+): Sample[] {
   const familyName = name.replace(/_(bucket|sum|count)$/, "");
   const family = exposition.get(name) ?? exposition.get(familyName);
   if (family === undefined) throw new Error(`no metric family ${name}`);
   return family.samples.filter(
-    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+    (sample) =>
+      sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
   );
 }
 
@@ -195,7 +210,9 @@ export function samplesOf(exposition: Exposition, name: string, labels: Record<s
 export function valueOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
   const found = samplesOf(exposition, name, labels);
   if (found.length !== 1)
-    throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}, expected exactly one`);
+    throw new Error(
+      `${found.length} samples of ${name} match ${JSON.stringify(labels)}, expected exactly one`,
+    );
   return found[0]?.value ?? NaN;
 }
 
