@@ -82,6 +82,29 @@ describe("the access log", () => {
     });
   });
 
+  it("marks failedOver as the ledger does: answered by another offering than the first one tried", () => {
+    const { lines, logger } = capture();
+    const log = new AccessLog(logger, { enabled: true });
+    const openai = "gpt-4o-mini@openai";
+    const azure = "gpt-4o-mini@azure-eastus";
+    log.record(
+      requestReport({ attempts: [attempt(openai, 429, undefined, 5), attempt(openai, 200, undefined, 9)] }),
+    );
+    log.record(
+      requestReport({
+        attempts: [
+          attempt(openai, 429, undefined, 5),
+          attempt(azure, 503, undefined, 5),
+          attempt(openai, 200, undefined, 9),
+        ],
+      }),
+    );
+    expect(lines.map((line) => line["failedOver"])).toEqual([false, false]);
+    expect(lines[1]?.["msg"]).toContain(
+      "after failover from gpt-4o-mini@openai (429), gpt-4o-mini@azure-eastus (503)",
+    );
+  });
+
   it("logs a 401 with its code and no tenant, key or model", () => {
     const { lines, logger } = capture();
     new AccessLog(logger, { enabled: true }).record(unauthenticatedReport());

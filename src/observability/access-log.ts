@@ -21,7 +21,7 @@ export interface AccessLogFields {
   readonly routeReason: string | undefined;
   /** One `offering status [code] latency` string per attempt, in order. */
   readonly attempts: readonly string[];
-  /** The answer came from another offering than the first one tried. */
+  /** The answer came from another offering than the first one tried (as the ledger row's `failedOver`). */
   readonly failedOver: boolean;
   readonly usage: RequestReport["usage"];
   readonly costUsd: number | undefined;
@@ -68,7 +68,7 @@ export function accessLogFields(report: RequestReport): AccessLogFields {
     region: route?.region,
     routeReason: route?.reason,
     attempts: report.attempts.map(compactAttempt),
-    failedOver: route !== undefined && report.attempts.some((attempt) => attempt.offering !== route.offering),
+    failedOver: route !== undefined && (report.attempts[0]?.offering ?? route.offering) !== route.offering,
     usage: report.usage,
     costUsd: report.cost?.usd,
     latencyMs: roundMs(report.latencyMs),
