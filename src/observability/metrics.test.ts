@@ -206,6 +206,22 @@ describe("metrics from request reports", () => {
     expect(valueOf(scraped, "switchyard_usage_estimated_total", { offering: "gpt-4o-mini@openai" })).toBe(1);
   });
 
+  it("counts requests to non-GenAI endpoints, but bills no tokens for counting them", async () => {
+    const gateway = metrics();
+    gateway.observe(
+      requestReport({ endpoint: "messages.count_tokens", ingress: "anthropic", cost: undefined }),
+    );
+    gateway.observe(unauthenticatedReport({ endpoint: "models", model: undefined }));
+    const scraped = await scrape(gateway);
+    expect(valueOf(scraped, "switchyard_requests_total", { endpoint: "messages.count_tokens" })).toBe(1);
+    expect(valueOf(scraped, "switchyard_requests_total", { endpoint: "models", status_class: "4xx" })).toBe(
+      1,
+    );
+    expect(samplesOf(scraped, "switchyard_tokens_total")).toEqual([]);
+    expect(samplesOf(scraped, "gen_ai_client_token_usage_count")).toEqual([]);
+    expect(samplesOf(scraped, "gen_ai_server_request_duration_seconds_count")).toEqual([]);
+  });
+
   it("names providers by the conventions' gen_ai.provider.name, and openai-compatible ones by their id", async () => {
     const gateway = metrics();
     const llama = (provider: string) =>

@@ -258,7 +258,8 @@ export class GatewayMetrics {
       }
     }
     const { usage, cost } = report;
-    if (usage !== undefined) {
+    // Only generations and embeddings bill tokens; `messages.count_tokens` only counts them.
+    if (usage !== undefined && labels.operation !== undefined) {
       const cached = Math.max(0, usage.cachedInputTokens);
       const written = Math.max(0, usage.cacheWriteInputTokens);
       const reasoning = Math.max(0, usage.reasoningTokens);
@@ -332,8 +333,8 @@ export class GatewayMetrics {
   }
 
   #tokens(series: RequestSeries, kind: number, count: number): void {
-    if (!(count > 0)) return;
     const { labels } = series;
+    if (!(count > 0) || labels.operation === undefined) return;
     let counter = series.tokenCounters[kind];
     if (counter === undefined) {
       const [type, cache, phase] = tokenKinds[kind] ?? tokenKinds[0];
@@ -349,7 +350,6 @@ export class GatewayMetrics {
       series.tokenCounters[kind] = counter;
     }
     counter.add(count);
-    if (labels.operation === undefined) return;
     let histogram = series.tokenHistograms[kind];
     if (histogram === undefined) {
       const [type, cache, phase] = tokenKinds[kind] ?? tokenKinds[0];
