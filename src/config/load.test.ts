@@ -122,6 +122,20 @@ describe("configuration", () => {
     ]);
   });
 
+  it("logs every request at info unless log says otherwise; server.log_level still works", () => {
+    expect(parseConfigText(valid, "test.yaml", env).log).toEqual({ level: "info", requests: true });
+    const quiet = parseConfigText(`${valid}\nlog:\n  level: warn\n  requests: false\n`, "test.yaml", env);
+    expect(quiet.log).toEqual({ level: "warn", requests: false });
+    expect(quiet.server.logLevel).toBe("warn");
+    const older = parseConfigText(`${valid}\nserver:\n  log_level: debug\n`, "test.yaml", env);
+    expect(older.log).toEqual({ level: "debug", requests: true });
+    expect(problemsOf(`${valid}\nserver:\n  log_level: debug\nlog:\n  level: warn\n`)).toEqual([
+      'log.level: "warn" contradicts server.log_level "debug" (set only log.level)',
+    ]);
+    expect(problemsOf(`${valid}\nlog:\n  requests: "no"\n`)[0]).toMatch(/^log\.requests: /);
+    expect(problemsOf(`${valid}\nlog:\n  level: loud\n`)[0]).toMatch(/^log\.level: /);
+  });
+
   it("looks up --config, then SWITCHYARD_CONFIG, then ./switchyard.yaml, then the demo", () => {
     const dir = mkdtempSync(join(tmpdir(), "switchyard-config-"));
     expect(locateConfig({ flag: undefined, env: undefined, cwd: dir })).toEqual({ kind: "demo" });

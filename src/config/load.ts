@@ -231,6 +231,16 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     });
   });
 
+  const logLevel = file.log.level ?? file.server.log_level ?? "info";
+  if (
+    file.log.level !== undefined &&
+    file.server.log_level !== undefined &&
+    file.log.level !== file.server.log_level
+  )
+    problems.push(
+      `log.level: "${file.log.level}" contradicts server.log_level "${file.server.log_level}" (set only log.level)`,
+    );
+
   return {
     source,
     server: {
@@ -238,8 +248,9 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       port: file.server.port,
       bodyLimitBytes: file.server.body_limit_bytes,
       shutdownGraceMs: file.server.shutdown_grace_ms,
-      logLevel: file.server.log_level,
+      logLevel,
     },
+    log: { level: logLevel, requests: file.log.requests },
     upstream: {
       connectTimeoutMs: file.upstream.connect_timeout_ms,
       firstByteTimeoutMs: file.upstream.first_byte_timeout_ms,

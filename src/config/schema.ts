@@ -298,12 +298,22 @@ const keySchema = z
     path: ["key"],
   });
 
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 const serverSchema = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),
   port: z.number().int().min(0).max(65535).default(4800),
   body_limit_bytes: positiveInt.default(4 * 1024 * 1024),
   shutdown_grace_ms: z.number().int().min(0).default(10_000),
-  log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** The older spelling of `log.level`; kept so existing files still load (setting both differently is an error). */
+  log_level: z.enum(logLevels).optional(),
+});
+
+const logSchema = z.strictObject({
+  /** pino's level for every line the gateway writes (`info` unless `server.log_level` says otherwise). */
+  level: z.enum(logLevels).optional(),
+  /** One access-log line per request, at `info` (see docs/observability.md). */
+  requests: z.boolean().default(true),
 });
 
 const upstreamSchema = z.strictObject({
@@ -316,6 +326,7 @@ const upstreamSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
+  log: logSchema.prefault({}),
   upstream: upstreamSchema.prefault({}),
   keys: z.array(keySchema).min(1),
   providers: z.record(providerId, providerSchema),

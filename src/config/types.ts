@@ -212,6 +212,8 @@ export interface HealthConfig {
   readonly openMs: number;
 }
 
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
 export interface KeyConfig {
   readonly name: string;
   /** Hex SHA-256 of the key; the key itself is never kept. */
@@ -231,7 +233,13 @@ export interface GatewayConfig {
     readonly port: number;
     readonly bodyLimitBytes: number;
     readonly shutdownGraceMs: number;
-    readonly logLevel: string;
+    /** The same as `log.level` (kept for the code that reads it here). */
+    readonly logLevel: LogLevel;
+  };
+  readonly log: {
+    readonly level: LogLevel;
+    /** Whether each request leaves an access-log line. */
+    readonly requests: boolean;
   };
   readonly upstream: {
     readonly connectTimeoutMs: number;
