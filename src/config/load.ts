@@ -248,6 +248,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       port: file.server.port,
       bodyLimitBytes: file.server.body_limit_bytes,
       shutdownGraceMs: file.server.shutdown_grace_ms,
+      metrics: file.server.metrics,
       logLevel,
     },
     log: { level: logLevel, requests: file.log.requests },

@@ -305,6 +305,8 @@ const serverSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(4800),
   body_limit_bytes: positiveInt.default(4 * 1024 * 1024),
   shutdown_grace_ms: z.number().int().min(0).default(10_000),
+  /** `GET /metrics`: `open` (no key, as Prometheus scrapes by default), `admin` (an admin key), or `off`. */
+  metrics: z.enum(["open", "admin", "off"]).default("open"),
   /** The older spelling of `log.level`; kept so existing files still load (setting both differently is an error). */
   log_level: z.enum(logLevels).optional(),
 });

@@ -233,6 +233,8 @@ export interface GatewayConfig {
     readonly port: number;
     readonly bodyLimitBytes: number;
     readonly shutdownGraceMs: number;
+    /** Who may read `GET /metrics`. */
+    readonly metrics: "open" | "admin" | "off";
     /** The same as `log.level` (kept for the code that reads it here). */
     readonly logLevel: LogLevel;
   };

@@ -9,6 +9,9 @@ import { HealthTracker } from "../health/tracker.js";
 import { PlanningService } from "../routing/planning-service.js";
 import { loadTokenizer } from "../routing/prompt-tokens.js";
 import { createTransport, type Transport } from "../transports/index.js";
+import { AccessLog } from "../observability/access-log.js";
+import { GatewayMetrics, metricsCatalogOf } from "../observability/metrics.js";
+import { ReportBus } from "./finish.js";
 
 /** Everything the pipeline and the routes need, built once from the frozen configuration. */
 export interface GatewayServices {
@@ -19,6 +22,9 @@ export interface GatewayServices {
   readonly health: HealthTracker;
   readonly executor: Executor;
   readonly pools: UpstreamPools;
+  /** The finish point's subscribers: access log and metrics here, the ledger when a store is given. */
+  readonly reports: ReportBus;
+  readonly metrics: GatewayMetrics;
   /** The pipeline's admit step: governance (budgets, rate limits) decides here. */
   readonly admission: Admission;
   /** Seconds since the epoch, for response `created` fields. */
@@ -64,6 +70,20 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
         "a provider cannot take a request parameter (sent in x-switchyard-warnings)",
       ),
   });
+  const reports = new ReportBus((error) =>
+    logger.error({ err: error }, "a request-report subscriber failed (the request was not affected)"),
+  );
+  const accessLog = new AccessLog(logger, { enabled: config.log.requests });
+  reports.subscribe((report) => {
+    if (report.endpoint !== "health" && report.endpoint !== "metrics") accessLog.record(report);
+  });
+  const metrics = new GatewayMetrics({
+    catalog: metricsCatalogOf(config),
+    health: { view: health, now: Date.now },
+  });
+  reports.subscribe((report) => {
+    if (report.endpoint !== "health" && report.endpoint !== "metrics") metrics.observe(report);
+  });
   // Request ids: a random per-process prefix and a counter, unique without a syscall per request.
   const prefix = Math.random().toString(36).slice(2, 10);
   let counter = 0;
@@ -76,6 +96,8 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     executor,
     pools,
     admission: options.admission ?? openAdmission,
+    reports,
+    metrics,
     nowSeconds: () => Math.floor(Date.now() / 1000),
     clock: Date.now,
     now: performance.now.bind(performance),

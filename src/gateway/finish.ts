@@ -14,15 +14,14 @@ import { countPromptTokens, tokenizerReady } from "../routing/prompt-tokens.js";
 import type { RequestTrace } from "./request-trace.js";
 
 /**
- * The finish point's channel: one `RequestReport` per request, published when its response has ended
- * in any way. Subscribers (ledger, access log, metrics, budgets) run synchronously inside `publish`,
- * so each must only queue or count; `subscribeReports` keeps a throwing one from reaching the request.
+ * The finish point's public channel: every request report is also published here, for observers
+ * outside the gateway's own wiring (tests, diagnostics tools), at no cost when nobody listens.
  */
 export const requestChannel = channel("switchyard:request");
 
 export type ReportListener = (report: RequestReport) => void;
 
-/** Subscribes to every request report; returns the unsubscribe function. */
+/** Subscribes to every request report of every gateway in this process; returns the unsubscribe function. */
 export function subscribeReports(listener: ReportListener, onError: (error: unknown) => void): () => void {
   const guarded = (message: unknown): void => {
     try {
@@ -35,22 +34,58 @@ export function subscribeReports(listener: ReportListener, onError: (error: unkn
   return () => requestChannel.unsubscribe(guarded);
 }
 
+/**
+ * One gateway's report subscribers: the ledger, the access log, metrics (and budget settlement). They
+ * run synchronously inside `publish`, so each must only queue or count; one that throws is reported to
+ * `onError` and never reaches the request. Kept per gateway, not on the process-wide channel, so two
+ * gateways in one process (tests) never record each other's requests.
+ */
+export class ReportBus {
+  readonly #listeners: ReportListener[] = [];
+  readonly #onError: (error: unknown) => void;
+
+  constructor(onError: (error: unknown) => void) {
+    this.#onError = onError;
+  }
+
+  subscribe(listener: ReportListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Whether building a report is worth it: someone listens. */
+  get wanted(): boolean {
+    return this.#listeners.length > 0 || requestChannel.hasSubscribers;
+  }
+
+  publish(report: RequestReport): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(report);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
+    if (requestChannel.hasSubscribers) requestChannel.publish(report);
+  }
+}
+
 /** Status reported for a client that left before any status was sent (nginx's convention). */
 const CLIENT_CLOSED_REQUEST = 499;
 
 /**
- * Builds the request's report from its trace and what the response became, and publishes it.
+ * Builds the request's report from its trace and what the response became, and publishes it on the
+ * gateway's bus.
  * Called exactly once per request, from the response's `close` event (which fires whether the
  * answer was complete or the connection went away).
  */
 export function finishRequest(
+  bus: ReportBus,
   trace: RequestTrace,
   attempts: readonly AttemptRecord[],
   response: ServerResponse,
   nowMono: number,
 ): void {
-  if (!requestChannel.hasSubscribers) return;
-  requestChannel.publish(buildReport(trace, attempts, response, nowMono));
+  if (bus.wanted) bus.publish(buildReport(trace, attempts, response, nowMono));
 }
 
 export function buildReport(

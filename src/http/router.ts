@@ -12,6 +12,7 @@ import { anthropicCountTokens, anthropicMessages, isAnthropicPath } from "./rout
 import { matchAzurePath } from "./azure-paths.js";
 import { adminPlan } from "./routes/admin-plan.js";
 import type { RequestContext } from "./routes/context.js";
+import { metricsRoute } from "./routes/metrics.js";
 import { openaiListModels, openaiRetrieveModel } from "./routes/models.js";
 import { openaiChatCompletions } from "./routes/openai-chat.js";
 import { openaiEmbeddings } from "./routes/openai-embeddings.js";
@@ -30,6 +31,7 @@ const knownPaths = new Map<string, string>([
   ["/v1/models", "GET"],
   ["/healthz", "GET"],
   ["/readyz", "GET"],
+  ["/metrics", "GET"],
   ["/v1/messages", "POST"],
   ["/v1/messages/count_tokens", "POST"],
   ["/admin/plan", "POST"],
@@ -78,6 +80,9 @@ const listModels = route("models", true, false, (services, request, response, co
 const healthz = route("health", false, false, (_services, _request, response, context) =>
   sendJson(response, 200, { status: "ok" }, context.headers),
 );
+const metrics = route("metrics", false, false, (services, _request, response, context) =>
+  metricsRoute(services, response, context),
+);
 const readyz = route("health", false, false, (_services, _request, response, context, state) =>
   state.accepting
     ? sendJson(response, 200, { status: "ready" }, context.headers)
@@ -94,6 +99,7 @@ const exactRoutes = new Map<string, RouteMatch>([
   ["GET /openai/v1/models", listModels],
   ["GET /healthz", healthz],
   ["GET /readyz", readyz],
+  ["GET /metrics", metrics],
 ]);
 
 /**
@@ -129,7 +135,7 @@ export function createRequestHandler(
         cancellation.cancel();
         if (state.cutting) trace.cutByShutdown = true;
       }
-      finishRequest(trace, context.attempts, response, services.now());
+      finishRequest(services.reports, trace, context.attempts, response, services.now());
     });
 
     const fail = (error: unknown): void => {
