@@ -10,6 +10,7 @@ import type { Plan } from "../routing/plan.js";
 import type { PlanOverrides, RequestFeatures } from "../routing/planner.js";
 import { PlanningService } from "../routing/planning-service.js";
 import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/prompt-tokens.js";
+import { requestInputs } from "../routing/request-inputs.js";
 import type { ChatRequest } from "../core/chat-request.js";
 import type { IncomingHttpHeaders } from "node:http";
 import { createTransport, type Transport } from "../transports/index.js";
@@ -138,6 +139,7 @@ export function planFeatures(
         ? countPromptTokens(chat)
         : undefined,
     maxOutputTokens: chat?.maxOutputTokens,
+    inputs: chat === undefined ? undefined : requestInputs(chat),
   };
   return { features, overrides };
 }
