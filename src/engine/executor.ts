@@ -86,7 +86,11 @@ export interface ExecutorDeps {
 
 /** How the executor sends one call upstream: buffered (whole answers) or streaming. */
 export interface UpstreamExchange {
-  buffered(dispatcher: Dispatcher, request: ExchangeRequest, cancellation: Cancellation): Promise<BufferedAnswer>;
+  buffered(
+    dispatcher: Dispatcher,
+    request: ExchangeRequest,
+    cancellation: Cancellation,
+  ): Promise<BufferedAnswer>;
   streaming(
     dispatcher: Dispatcher,
     request: ExchangeRequest,
@@ -135,7 +139,9 @@ export class Executor {
     // Promise chains rather than nested async functions: fewer microtasks on the hot path.
     return this.#walk(plan, attempts, cancellation, "whole", (candidate, record, timeouts) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = this.#encode(candidate, () => codec.encodeChatRequest(request, encodeTarget(candidate)));
+      const encoded = this.#encode(candidate, () =>
+        codec.encodeChatRequest(request, encodeTarget(candidate)),
+      );
       return this.#sendForJson(
         codec,
         transport,
@@ -160,73 +166,81 @@ export class Executor {
     sink: ChatStreamSink,
   ): Promise<StreamOutcome> {
     const called = this.#now();
-    return this.#walk(plan, attempts, cancellation, "stream", async (candidate, record, timeouts, started) => {
-      const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = this.#encode(candidate, () => codec.encodeChatRequest(request, encodeTarget(candidate)));
-      const answer = await this.#send(
-        this.#exchange.streaming,
-        transport,
-        { operation: "chat", stream: true, candidate, body: encoded.body },
-        cancellation,
-        timeouts,
-      );
-      if (answer.statusCode >= 300) throw upstreamError(codec, answer, await answer.text(), candidate);
-      let opened: number | undefined;
-      const timedSink: ChatStreamSink = {
-        open: (route) => {
-          opened = this.#now();
-          sink.open(route);
-        },
-        write: (part) => sink.write(part),
-        flush: () => sink.flush(),
-        drain: () => sink.drain(),
-        end: (error) => sink.end(error),
-      };
-      // The deadlines count from the attempt's start: the headers may come at once and the first token late.
-      const elapsed = this.#now() - started;
-      const provider = candidate.provider.id;
-      const outcome = await relayStream({
-        answer,
-        codec,
-        sink: timedSink,
-        route: { candidate, warnings: encoded.warnings },
-        cancellation,
-        record: (code) => record(answer.statusCode, code),
-        deadlines: {
-          setTimer: this.#setTimer,
-          firstTokenMs: timeouts.firstByteMs - elapsed,
-          firstTokenError: () =>
-            new GatewayError(
-              "upstream_timeout",
-              `${provider} sent no first token within ${timeouts.firstByteMs} ms`,
-              { provider },
-            ),
-          totalMs: timeouts.remainingMs - elapsed,
-          totalError: () =>
-            new GatewayError(
-              "upstream_timeout",
-              `${plan.model}: the tenant's total timeout of ${plan.policy.timeouts.totalMs ?? 0} ms ran out while ${provider} was streaming`,
-              { provider },
-            ),
-        },
-      });
-      const health = this.#deps.health;
-      const offering = candidate.offering.id;
-      if (outcome.failedAfterOpen !== undefined)
-        health.record(offering, { ok: false, afterFirstByte: true }, this.#clock(), "stream");
-      else
-        health.record(
-          offering,
-          {
-            ok: true,
-            latencyMs: this.#now() - started,
-            ttftMs: opened === undefined ? undefined : opened - started,
-          },
-          this.#clock(),
-          "stream",
+    return this.#walk(
+      plan,
+      attempts,
+      cancellation,
+      "stream",
+      async (candidate, record, timeouts, started) => {
+        const { transport, codec } = this.#chatPipeline(candidate);
+        const encoded = this.#encode(candidate, () =>
+          codec.encodeChatRequest(request, encodeTarget(candidate)),
         );
-      return { ...outcome, ttftMs: opened === undefined ? undefined : opened - called };
-    });
+        const answer = await this.#send(
+          this.#exchange.streaming,
+          transport,
+          { operation: "chat", stream: true, candidate, body: encoded.body },
+          cancellation,
+          timeouts,
+        );
+        if (answer.statusCode >= 300) throw upstreamError(codec, answer, await answer.text(), candidate);
+        let opened: number | undefined;
+        const timedSink: ChatStreamSink = {
+          open: (route) => {
+            opened = this.#now();
+            sink.open(route);
+          },
+          write: (part) => sink.write(part),
+          flush: () => sink.flush(),
+          drain: () => sink.drain(),
+          end: (error) => sink.end(error),
+        };
+        // The deadlines count from the attempt's start: the headers may come at once and the first token late.
+        const elapsed = this.#now() - started;
+        const provider = candidate.provider.id;
+        const outcome = await relayStream({
+          answer,
+          codec,
+          sink: timedSink,
+          route: { candidate, warnings: encoded.warnings },
+          cancellation,
+          record: (code) => record(answer.statusCode, code),
+          deadlines: {
+            setTimer: this.#setTimer,
+            firstTokenMs: timeouts.firstByteMs - elapsed,
+            firstTokenError: () =>
+              new GatewayError(
+                "upstream_timeout",
+                `${provider} sent no first token within ${timeouts.firstByteMs} ms`,
+                { provider },
+              ),
+            totalMs: timeouts.remainingMs - elapsed,
+            totalError: () =>
+              new GatewayError(
+                "upstream_timeout",
+                `${plan.model}: the tenant's total timeout of ${plan.policy.timeouts.totalMs ?? 0} ms ran out while ${provider} was streaming`,
+                { provider },
+              ),
+          },
+        });
+        const health = this.#deps.health;
+        const offering = candidate.offering.id;
+        if (outcome.failedAfterOpen !== undefined)
+          health.record(offering, { ok: false, afterFirstByte: true }, this.#clock(), "stream");
+        else
+          health.record(
+            offering,
+            {
+              ok: true,
+              latencyMs: this.#now() - started,
+              ttftMs: opened === undefined ? undefined : opened - started,
+            },
+            this.#clock(),
+            "stream",
+          );
+        return { ...outcome, ttftMs: opened === undefined ? undefined : opened - called };
+      },
+    );
   }
 
   embeddings(

@@ -188,7 +188,8 @@ function exclusionReason(
   const availability = availabilityAt(offering, input.catalog, now);
   if (!availability.available) return ineligible(availability.reason);
   for (const capability of request.capabilities)
-    if (!offering.capabilities.has(capability)) return ineligible(`no ${capability} support on this offering`);
+    if (!offering.capabilities.has(capability))
+      return ineligible(`no ${capability} support on this offering`);
   const limit = inputLimitHit(input.inputLimits?.get(offering.dialect), request.inputs);
   if (limit !== undefined)
     return { reason: `${limit.param}: ${limit.reason}`, kind: "input", param: limit.param };

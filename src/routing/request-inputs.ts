@@ -16,7 +16,8 @@ export function requestInputs(chat: ChatRequest): RequestInputs | undefined {
       if (part.type !== "image") return;
       const source: ImageSource = /^data:/i.test(part.url) ? "data" : "url";
       imageSources ??= new Map();
-      if (!imageSources.has(source)) imageSources.set(source, `messages[${at}].content[${index}].image_url.url`);
+      if (!imageSources.has(source))
+        imageSources.set(source, `messages[${at}].content[${index}].image_url.url`);
     });
   });
   return imageSources === undefined ? undefined : { imageSources };
