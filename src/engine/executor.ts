@@ -4,7 +4,6 @@ import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
 import type { EmbeddingsDialect, EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
 import type { StreamPart } from "../core/stream-part.js";
-import type { Usage } from "../core/usage.js";
 import type { ErrorCode } from "../errors/codes.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { HealthMode } from "../health/health-view.js";
@@ -86,16 +85,16 @@ export interface ExecutorDeps {
 
 /** How the executor sends one call upstream: buffered (whole answers) or streaming. */
 export interface UpstreamExchange {
-  buffered(
+  readonly buffered: (
     dispatcher: Dispatcher,
     request: ExchangeRequest,
     cancellation: Cancellation,
-  ): Promise<BufferedAnswer>;
-  streaming(
+  ) => Promise<BufferedAnswer>;
+  readonly streaming: (
     dispatcher: Dispatcher,
     request: ExchangeRequest,
     cancellation: Cancellation,
-  ): Promise<StreamingAnswer>;
+  ) => Promise<StreamingAnswer>;
 }
 
 const undiciExchange: UpstreamExchange = { buffered: exchangeBuffered, streaming: exchangeStreaming };
