@@ -7,6 +7,7 @@ import type { Plan } from "../routing/plan.js";
 import type { PlanOverrides, RequestFeatures } from "../routing/planner.js";
 import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/prompt-tokens.js";
 import type { GatewayServices } from "./compose.js";
+import { requestInputs } from "../routing/request-inputs.js";
 
 /*
  * The resolve and plan steps of the request pipeline (see pipeline.ts): which catalog model a key
@@ -83,6 +84,7 @@ export function planFeatures(
         ? countPromptTokens(chat)
         : undefined,
     maxOutputTokens: chat?.maxOutputTokens,
+    inputs: chat === undefined ? undefined : requestInputs(chat),
   };
   return { features, overrides };
 }

@@ -1,5 +1,8 @@
 import { boundariesOf } from "../catalog/agreements.js";
 import { GEOGRAPHIES, REGION_NAME } from "../catalog/regions.js";
+import type { InputLimits } from "../codecs/codec.js";
+import { chatCodecs } from "../codecs/registry.js";
+import type { Dialect } from "../core/chat-request.js";
 import { strategies } from "../config/schema.js";
 import type { GatewayConfig, Strategy, TenantConfig } from "../config/types.js";
 import { GatewayError } from "../errors/gateway-error.js";
@@ -7,6 +10,12 @@ import type { HealthView } from "../health/health-view.js";
 import type { Plan } from "./plan.js";
 import { planRequest, type PlanOverrides, type RequestFeatures } from "./planner.js";
 import { servableModels } from "./servable-models.js";
+import { inputsKey } from "./request-inputs.js";
+
+/** Every chat codec's declared input limits, by dialect: what the planner checks per offering. */
+export const chatInputLimits: ReadonlyMap<Dialect, InputLimits> = new Map(
+  [...chatCodecs].map(([dialect, codec]) => [dialect, codec.inputLimits]),
+);
 
 const strategySet = new Set<string>(strategies);
 
@@ -37,6 +46,7 @@ export class PlanningService {
   readonly #health: HealthView;
   readonly #clock: () => number;
   readonly #random: () => number;
+  readonly #inputLimits: ReadonlyMap<Dialect, InputLimits>;
   /** Each model's availability boundaries, ascending: a plan cannot change between two of them. */
   readonly #boundaries = new Map<string, number[]>();
   readonly #cache = new Map<string, CachedPlan>();
@@ -50,8 +60,10 @@ export class PlanningService {
     health: HealthView,
     clock: () => number = Date.now,
     random = Math.random,
+    inputLimits: ReadonlyMap<Dialect, InputLimits> = chatInputLimits,
   ) {
     this.#config = config;
+    this.#inputLimits = inputLimits;
     this.#health = health;
     this.#clock = clock;
     this.#random = random;
@@ -108,9 +120,10 @@ export class PlanningService {
       request,
       now,
       random: cacheable ? 0 : this.#random(),
+      inputLimits: this.#inputLimits,
     };
     if (!cacheable) return planRequest(input);
-    const key = `${tenantId}\u0000${request.model}\u0000${request.capabilities.join(",")}\u0000${request.stream ? 1 : 0}\u0000${request.maxOutputTokens ?? ""}\u0000${strategy}`;
+    const key = `${tenantId}\u0000${request.model}\u0000${request.capabilities.join(",")}\u0000${request.stream ? 1 : 0}\u0000${request.maxOutputTokens ?? ""}\u0000${strategy}\u0000${inputsKey(request.inputs)}`;
     const cached = this.#cache.get(key);
     const version = this.#health.version;
     if (cached !== undefined && now < cached.validUntil && now >= cached.madeAt && cached.version === version)
