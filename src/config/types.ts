@@ -226,8 +226,7 @@ export interface KeyConfig {
  * PostgreSQL's `url` holds the password, so it is never logged.
  */
 export type DatabaseConfig =
-  | { readonly kind: "sqlite"; readonly file: string }
-  | { readonly kind: "postgres"; readonly url: string };
+  { readonly kind: "sqlite"; readonly file: string } | { readonly kind: "postgres"; readonly url: string };
 
 export interface GatewayConfig {
   /** Where the configuration came from: a file path, or `demo`. */

@@ -95,10 +95,9 @@ export class MigrationError extends Error {
     readonly migration: string | undefined,
     cause: unknown,
   ) {
-    super(
-      `${migration === undefined ? "migrating" : `migration ${migration}`} failed: ${messageOf(cause)}`,
-      { cause },
-    );
+    super(`${migration === undefined ? "migrating" : `migration ${migration}`} failed: ${messageOf(cause)}`, {
+      cause,
+    });
   }
 }
 

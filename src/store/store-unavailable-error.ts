@@ -12,7 +12,10 @@ export class StoreUnavailableError extends Error {
     readonly reason: string,
     options?: { readonly cause?: unknown },
   ) {
-    super(`cannot open the ${backend === "sqlite" ? "SQLite" : "PostgreSQL"} store at ${target}: ${reason}`, options);
+    super(
+      `cannot open the ${backend === "sqlite" ? "SQLite" : "PostgreSQL"} store at ${target}: ${reason}`,
+      options,
+    );
   }
 }
 

@@ -33,12 +33,12 @@ const numeric = 1700;
  * `count(*)` and `sum()` come back as int8 or numeric, which `pg` returns as strings; the ledger's sums
  * stay far below 2^53, so they are parsed as numbers, as better-sqlite3 returns them.
  */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((id: number, format?: "text" | "binary") =>
-    id === int8 || id === numeric
-      ? Number
-      : pg.types.getTypeParser(id, format)) as pg.CustomTypesConfig["getTypeParser"],
-};
+function getTypeParser(id: number, format?: "text" | "binary"): unknown {
+  if (id === int8 || id === numeric) return Number;
+  const parser: unknown = pg.types.getTypeParser(id, format);
+  return parser;
+}
+const types = { getTypeParser: getTypeParser as pg.CustomTypesConfig["getTypeParser"] };
 
 export async function openPostgres(options: PostgresStoreOptions): Promise<OpenedPostgres> {
   const target = describePostgresTarget(options.url);
@@ -55,10 +55,12 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<Opene
     types,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
-  // An idle connection that the server closes (a restart, a failover) is an 'error' event on the pool;
-  // unheard, it would end the process. The pool drops that connection and the next query opens another,
-  // or fails, and its caller (the ledger writer) reports and retries.
-  pool.on("error", () => undefined);
+  // A connection that the server or the network closes (a restart, a failover) is an 'error' event: on
+  // the pool while the connection is idle, on the client itself while a query holds it. Unheard, either
+  // would end the process. The query in flight fails on its own, the pool drops the dead connection, the
+  // next query opens another (or fails), and its caller (the ledger writer) reports and retries.
+  pool.on("error", ignore);
+  pool.on("connect", (client) => client.on("error", ignore));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
@@ -71,6 +73,8 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<Opene
     throw new StoreUnavailableError("postgres", target, reasonOf(error), { cause: error });
   }
 }
+
+function ignore(): void {}
 
 /** `host:port/database` from a connection URL, for messages; the password never appears. */
 export function describePostgresTarget(url: string): string {
