@@ -34,8 +34,14 @@ describe.each(testBackends)("the ledger store on $name", (backend) => {
     const full = ledgerRow({ requestId: "roundtrip-1", startedAt: t0 + 1 });
     const empty = emptyLedgerRow({ requestId: "roundtrip-2", startedAt: t0 + 2 });
     await store.ledger.insert([full, empty]);
-    const read = await collect(store.ledger.rows({ from: t0, to: t0 + 3 }));
-    expect(read).toEqual([full, empty]);
+    // A second batch of the same size reuses the first one's SQL with its own values, in the same order.
+    const later = [
+      emptyLedgerRow({ requestId: "roundtrip-3", startedAt: t0 + 3, tenant: "team-c", status: 429 }),
+      ledgerRow({ requestId: "roundtrip-4", startedAt: t0 + 4, stream: false, costUsd: 1.25, warnings: "" }),
+    ];
+    await store.ledger.insert(later);
+    const read = await collect(store.ledger.rows({ from: t0, to: t0 + 5 }));
+    expect(read).toEqual([full, empty, ...later]);
     expect(typeof read[0]?.startedAt).toBe("number");
     expect(read[0]?.costUsd).toBe(0.000_345_6);
   });

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from "kysely";
+import { CompiledQuery, type Insertable, type Kysely, type Selectable } from "kysely";
 import type { Endpoint, IngressFormat, RequestOutcome } from "../core/request-report.js";
 import type { LedgerRow } from "../ledger/ledger-row.js";
 import type { Database, LedgerEntriesTable } from "./database.js";
@@ -33,10 +33,15 @@ const columnCount = 33;
  */
 export const insertChunkRows = Math.floor(30_000 / columnCount);
 
+/** How many batch sizes keep their INSERT's SQL: full batches, and a few sizes of partial ones. */
+const statementCacheSize = 16;
+
 /** One set of queries for both backends: the Kysely instance decides the SQL dialect. */
 export class SqlLedgerStore implements LedgerStore {
   readonly #db: Kysely<Database>;
   readonly #pageSize: number;
+  /** Row count → the INSERT's SQL for that many rows. */
+  readonly #statements = new Map<number, string>();
 
   constructor(db: Kysely<Database>, options: { readonly pageSize?: number } = {}) {
     this.#db = db;
@@ -45,13 +50,39 @@ export class SqlLedgerStore implements LedgerStore {
 
   async insert(rows: readonly LedgerRow[]): Promise<void> {
     for (let start = 0; start < rows.length; start += insertChunkRows) {
-      const values = rows.slice(start, start + insertChunkRows).map(toRecord);
-      await this.#db
+      const records = rows.slice(start, start + insertChunkRows).map(toRecord);
+      const sql = this.#statements.get(records.length);
+      if (sql !== undefined) {
+        await this.#db.executeQuery(CompiledQuery.raw(sql, parametersOf(records)));
+        continue;
+      }
+      const compiled = this.#db
         .insertInto("ledger_entries")
-        .values(values)
+        .values(records)
         .onConflict((conflict) => conflict.column("request_id").doNothing())
-        .execute();
+        .compile();
+      this.#remember(records, compiled);
+      await this.#db.executeQuery(compiled);
     }
+  }
+
+  /**
+   * Building a batch's INSERT through the query builder costs more CPU than the database spends on it
+   * (about 0.1 ms a row for a 500-row batch): the SQL of each batch size is kept, and a batch of a size
+   * seen before only lays out its values. Kept only when the builder's parameters are exactly that
+   * layout, so the SQL stays the builder's.
+   */
+  #remember(records: readonly Insertable<LedgerEntriesTable>[], compiled: CompiledQuery): void {
+    const laidOut = parametersOf(records);
+    const same =
+      laidOut.length === compiled.parameters.length &&
+      laidOut.every((value, index) => Object.is(value, compiled.parameters[index]));
+    if (!same) return;
+    if (this.#statements.size >= statementCacheSize) {
+      const oldest = this.#statements.keys().next();
+      if (oldest.done !== true) this.#statements.delete(oldest.value);
+    }
+    this.#statements.set(records.length, compiled.sql);
   }
 
   async *rows(filter: LedgerFilter = {}): AsyncIterable<LedgerRow> {
@@ -89,6 +120,13 @@ export class SqlLedgerStore implements LedgerStore {
     if (filter.tenant !== undefined) query = query.where("tenant", "=", filter.tenant);
     return query;
   }
+}
+
+/** The values of each record in column order, as the query builder lays them out for `values()`. */
+function parametersOf(records: readonly Insertable<LedgerEntriesTable>[]): unknown[] {
+  const parameters: unknown[] = [];
+  for (const record of records) for (const value of Object.values(record)) parameters.push(value);
+  return parameters;
 }
 
 function toRecord(row: LedgerRow): Insertable<LedgerEntriesTable> {
