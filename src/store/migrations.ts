@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationResult } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationResult } from "kysely";
 
 /**
  * The one migration list of the store, for both backends. Each migration is written once with types
@@ -67,26 +67,60 @@ export const migrationTables = {
 } as const;
 
 /**
- * Brings the schema up to the newest migration. `schema` names the PostgreSQL schema the bookkeeping
- * tables live in (the connection's `current_schema()`): Kysely otherwise looks for them in every
- * schema of the database and would take another schema's for its own.
+ * Brings the schema up to the newest migration.
+ *
+ * - `schema` (PostgreSQL) names the schema the bookkeeping tables live in (the connection's
+ *   `current_schema()`): Kysely otherwise looks for them in every schema of the database and would take
+ *   another schema's for its own. PostgreSQL's migrations are serialised by Kysely's advisory lock.
+ * - `exclusive` (SQLite) runs everything in one `BEGIN IMMEDIATE` transaction: Kysely takes no lock on
+ *   SQLite, and two processes opening a new file at once (a gateway and a `switchyard report`) would both
+ *   create the tables. With the write lock taken first, the second waits and then finds them.
  */
 export async function migrateToLatest(
   db: Kysely<unknown>,
-  schema: string | undefined,
+  options: {
+    readonly schema?: string | undefined;
+    readonly exclusive?: { readonly busyTimeoutMs: number } | undefined;
+  },
 ): Promise<readonly MigrationResult[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
     ...migrationTables,
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+    ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
+    ...(options.exclusive === undefined ? {} : { disableTransactions: true }),
   });
+  if (options.exclusive !== undefined) await beginImmediate(db, options.exclusive.busyTimeoutMs);
   const { error, results } = await migrator.migrateToLatest();
+  if (options.exclusive !== undefined) await sql.raw(error === undefined ? "commit" : "rollback").execute(db);
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === "Error")?.migrationName;
     throw new MigrationError(failed, error);
   }
   return results ?? [];
+}
+
+/**
+ * Takes SQLite's write lock, waiting up to `busyTimeoutMs` for another connection's. The wait is a loop
+ * of short asynchronous sleeps rather than SQLite's own busy wait, which blocks the thread: a connection
+ * of the same process holding the lock could then never finish and release it.
+ */
+async function beginImmediate(db: Kysely<unknown>, busyTimeoutMs: number): Promise<void> {
+  const deadline = Date.now() + busyTimeoutMs;
+  await sql`pragma busy_timeout = 0`.execute(db);
+  try {
+    for (;;) {
+      try {
+        await sql`begin immediate`.execute(db);
+        return;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  } finally {
+    await sql.raw(`pragma busy_timeout = ${Math.trunc(busyTimeoutMs)}`).execute(db);
+  }
 }
 
 export class MigrationError extends Error {

@@ -51,6 +51,20 @@ describe("the SQLite store", () => {
     }
   });
 
+  // Regression: two processes opening a new file at once both created the tables, and one failed with
+  // `table "ledger_entries" already exists`.
+  it("opens a new file from several connections at once: one migrates, the others wait and find the tables", async () => {
+    const space = await sqliteBackend.create();
+    spaces.push(space);
+    const stores = await Promise.all([space.open(), space.open(), space.open()]);
+    try {
+      await stores[0]?.ledger.insert([ledgerRow()]);
+      for (const store of stores) expect(await store.ledger.count()).toBe(1);
+    } finally {
+      for (const store of stores) await store.close();
+    }
+  });
+
   it("fails to open with a StoreUnavailableError naming the file", async () => {
     const directory = await mkdtemp(join(tmpdir(), "switchyard-store-"));
     try {
@@ -86,6 +100,18 @@ describe("the PostgreSQL store", () => {
     const error = await openFailure(openStore({ kind: "postgres", url: url.href }));
     expect(error.message).toContain("switchyard_no_such_database");
     expect(error.message).toContain("does not exist");
+  });
+
+  it("opens a new schema from several pools at once", async () => {
+    const space = await postgresBackend.create();
+    spaces.push(space);
+    const stores = await Promise.all([space.open(), space.open(), space.open()]);
+    try {
+      await stores[0]?.ledger.insert([ledgerRow()]);
+      for (const store of stores) expect(await store.ledger.count()).toBe(1);
+    } finally {
+      for (const store of stores) await store.close();
+    }
   });
 
   it("keeps its tables and its migration bookkeeping in its own schema", async () => {

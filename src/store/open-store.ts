@@ -3,7 +3,7 @@ import type { Database } from "./database.js";
 import { SqlLedgerStore, type LedgerStore } from "./ledger-store.js";
 import { MigrationError, migrateToLatest } from "./migrations.js";
 import { openPostgres, type PostgresStoreOptions } from "./postgres/open-postgres.js";
-import { openSqlite, type SqliteStoreOptions } from "./sqlite/open-sqlite.js";
+import { defaultBusyTimeoutMs, openSqlite, type SqliteStoreOptions } from "./sqlite/open-sqlite.js";
 import { StoreUnavailableError, reasonOf } from "./store-unavailable-error.js";
 
 export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions;
@@ -37,7 +37,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     ({ db, target, schema } = await openPostgres(options));
   }
   try {
-    await migrateToLatest(db as Kysely<unknown>, schema);
+    await migrateToLatest(db as Kysely<unknown>, {
+      schema,
+      exclusive:
+        options.kind === "sqlite"
+          ? { busyTimeoutMs: options.busyTimeoutMs ?? defaultBusyTimeoutMs }
+          : undefined,
+    });
   } catch (error) {
     await db.destroy().catch(() => undefined);
     const reason = error instanceof MigrationError ? error.message : reasonOf(error);

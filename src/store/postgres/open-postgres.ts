@@ -63,7 +63,7 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<Opene
   pool.on("connect", (client) => client.on("error", ignore));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    if (schema !== undefined) await createSchema(db, schema);
     const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
     const current = result.rows[0]?.schema ?? null;
     if (current === null) throw new Error("the connection has no current schema (check search_path)");
@@ -75,6 +75,18 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<Opene
 }
 
 function ignore(): void {}
+
+/**
+ * `if not exists` does not keep two connections creating one schema at once from failing: one of them
+ * then gets a unique violation on pg_namespace, and the schema exists all the same.
+ */
+async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "23505") throw error;
+  }
+}
 
 /** `host:port/database` from a connection URL, for messages; the password never appears. */
 export function describePostgresTarget(url: string): string {

@@ -13,6 +13,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
+export const defaultBusyTimeoutMs = 5_000;
+
 /**
  * Opens (or creates) the SQLite file in WAL mode, so a `switchyard report` in another process reads
  * while the gateway writes, and with a busy timeout, so a writer waits for the other's lock instead of
@@ -20,7 +22,7 @@ export interface SqliteStoreOptions {
  * nothing; a power cut may lose the last transactions, never the file.
  */
 export function openSqlite(options: SqliteStoreOptions): Kysely<Database> {
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+  const busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
   let sqlite: BetterSqlite3.Database;
   try {
     if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
