@@ -322,6 +322,28 @@ describe("LedgerWriter", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it("a write still hanging when close gives up leaves no timer behind, and a late success is counted as written", async () => {
+    let finish: () => void = () => undefined;
+    const late: Pick<Store["ledger"], "insert"> = {
+      insert: (rows) =>
+        new Promise<void>((resolve) => {
+          finish = () => void store.ledger.insert(rows).then(resolve);
+        }),
+    };
+    const hanging = new LedgerWriter({ store: late, logger, clock, batchSize: 2, closeTimeoutMs: 1_000 });
+    for (const report of reports(2)) hanging.record(report);
+    await clock.advance(0);
+    const closing = hanging.close();
+    await clock.advance(1_000);
+    await closing;
+    expect(hanging).toMatchObject({ droppedRows: 2, writtenRows: 0 });
+    finish();
+    await settle();
+    expect(hanging).toMatchObject({ droppedRows: 0, writtenRows: 2 });
+    expect(await store.ledger.count()).toBe(2);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it("a close while a retry waits writes at once instead of waiting out the backoff", async () => {
     const ledger = writer({ retryBaseMs: 30_000, retryMaxMs: 30_000 });
     switchable.mode = "down";

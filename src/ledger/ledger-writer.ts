@@ -223,6 +223,7 @@ export class LedgerWriter {
 
   #schedule(ms: number): void {
     this.#cancelTimer();
+    if (this.#closed) return;
     this.#timer = this.#clock.setTimeout(
       () => {
         this.#timer = undefined;
@@ -255,10 +256,15 @@ export class LedgerWriter {
         try {
           await this.#insert(batch);
         } catch (error) {
-          this.#failed(error);
+          if (!this.#closed) this.#failed(error);
           return;
         }
         this.#written += batch.length;
+        if (this.#closed) {
+          // close() ran out of time during this write and counted the batch as lost; it was not.
+          this.#dropped -= batch.length;
+          return;
+        }
         this.#batch = undefined;
         if (this.#failures > 0) this.#recovered();
         if (this.#pending.length === 0) return;
