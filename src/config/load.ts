@@ -10,6 +10,7 @@ import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "
 import type {
   AgreementConfig,
   Capability,
+  DatabaseConfig,
   Duration,
   TenantConfig,
   GatewayConfig,
@@ -271,7 +272,23 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       minRequests: file.health.breaker.min_requests,
       openMs: file.health.breaker.open_ms,
     },
+    database: buildDatabase(file.database, source),
   };
+}
+
+/** The SQLite file when no file is configured; the demo keeps its rows apart from a real gateway's. */
+export const defaultDatabaseFile = { file: "./data/switchyard.db", demo: "./data/demo.db" } as const;
+
+/**
+ * A relative SQLite file is resolved against the configuration file's directory (the demo: the working
+ * directory), so `serve` and `report` reach the same file from wherever they are started.
+ */
+function buildDatabase(database: ConfigFile["database"], source: string): DatabaseConfig {
+  if (database.url !== undefined) return { kind: "postgres", url: database.url };
+  const demo = source === "demo";
+  const file = database.file ?? (demo ? defaultDatabaseFile.demo : defaultDatabaseFile.file);
+  if (file === ":memory:") return { kind: "sqlite", file };
+  return { kind: "sqlite", file: resolve(demo ? process.cwd() : dirname(source), file) };
 }
 
 function instantAt(text: string | undefined, path: string, problems: string[]): number | undefined {

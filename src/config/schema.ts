@@ -326,6 +326,23 @@ const upstreamSchema = z.strictObject({
   idle_timeout_ms: positiveInt.default(60_000),
 });
 
+/** Where the store lives: PostgreSQL when `url` is set, otherwise an SQLite file. */
+const databaseSchema = z
+  .strictObject({
+    /** `postgres://user:password@host:port/database` (usually `${DATABASE_URL}`). */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^/?#]*/, "must be a postgres:// or postgresql:// URL")
+      .refine((value) => URL.canParse(value), "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    /** The SQLite file, relative to the configuration file's directory. */
+    file: z.string().min(1).optional(),
+  })
+  .refine((database) => database.url === undefined || database.file === undefined, {
+    message: "set url (PostgreSQL) or file (SQLite), not both",
+    path: ["file"],
+  });
+
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   log: logSchema.prefault({}),
@@ -337,6 +354,7 @@ export const configSchema = z.strictObject({
   agreements: z.array(agreementSchema).default([]),
   tenants: z.record(z.string().min(1), tenantSchema).default({}),
   health: healthSchema.prefault({}),
+  database: databaseSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -225,6 +225,13 @@ export interface KeyConfig {
   readonly admin: boolean;
 }
 
+/**
+ * Where the store lives (the same shape `openStore` takes). SQLite's `file` is absolute, or `:memory:`;
+ * PostgreSQL's `url` holds the password, so it is never logged.
+ */
+export type DatabaseConfig =
+  { readonly kind: "sqlite"; readonly file: string } | { readonly kind: "postgres"; readonly url: string };
+
 export interface GatewayConfig {
   /** Where the configuration came from: a file path, or `demo`. */
   readonly source: string;
@@ -257,4 +264,5 @@ export interface GatewayConfig {
   /** Every tenant a key names; `default` always exists. */
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly health: HealthConfig;
+  readonly database: DatabaseConfig;
 }
