@@ -11,6 +11,8 @@ import { loadTokenizer } from "../routing/prompt-tokens.js";
 import { createTransport, type Transport } from "../transports/index.js";
 import { AccessLog } from "../observability/access-log.js";
 import { GatewayMetrics, metricsCatalogOf } from "../observability/metrics.js";
+import { LedgerWriter } from "../ledger/ledger-writer.js";
+import type { Store } from "../store/index.js";
 import { ReportBus } from "./finish.js";
 
 /** Everything the pipeline and the routes need, built once from the frozen configuration. */
@@ -25,6 +27,8 @@ export interface GatewayServices {
   /** The finish point's subscribers: access log and metrics here, the ledger when a store is given. */
   readonly reports: ReportBus;
   readonly metrics: GatewayMetrics;
+  /** Writes one ledger row per request, in batches; undefined when the gateway runs without a store. */
+  readonly ledger: LedgerWriter | undefined;
   /** The pipeline's admit step: governance (budgets, rate limits) decides here. */
   readonly admission: Admission;
   /** Seconds since the epoch, for response `created` fields. */
@@ -38,6 +42,8 @@ export interface GatewayServices {
 
 export interface ComposeOptions {
   readonly logger: Logger;
+  /** The opened store (the caller opens and closes it): the ledger is written there. */
+  readonly store?: Store | undefined;
   readonly admission?: Admission;
 }
 
@@ -74,15 +80,19 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     logger.error({ err: error }, "a request-report subscriber failed (the request was not affected)"),
   );
   const accessLog = new AccessLog(logger, { enabled: config.log.requests });
-  reports.subscribe((report) => {
-    if (report.endpoint !== "health" && report.endpoint !== "metrics") accessLog.record(report);
-  });
+  const ledger =
+    options.store === undefined ? undefined : new LedgerWriter({ store: options.store.ledger, logger });
   const metrics = new GatewayMetrics({
     catalog: metricsCatalogOf(config),
     health: { view: health, now: Date.now },
+    ledger,
   });
+  // Probes of the gateway's own health and metrics are neither logged, counted nor billed.
   reports.subscribe((report) => {
-    if (report.endpoint !== "health" && report.endpoint !== "metrics") metrics.observe(report);
+    if (report.endpoint === "health" || report.endpoint === "metrics") return;
+    ledger?.record(report);
+    metrics.observe(report);
+    accessLog.record(report);
   });
   // Request ids: a random per-process prefix and a counter, unique without a syscall per request.
   const prefix = Math.random().toString(36).slice(2, 10);
@@ -98,6 +108,7 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     admission: options.admission ?? openAdmission,
     reports,
     metrics,
+    ledger,
     nowSeconds: () => Math.floor(Date.now() / 1000),
     clock: Date.now,
     now: performance.now.bind(performance),

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/types.js";
 import { createRequestHandler, type RouterState } from "./router.js";
 import { composeGateway, type GatewayServices } from "../gateway/compose.js";
+import type { Store } from "../store/index.js";
 
 export interface RunningGateway {
   readonly url: string;
@@ -20,8 +21,10 @@ export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
   listen: { host?: string; port?: number } = {},
+  /** The opened store the ledger is written to (the caller closes it after `close()`). */
+  store?: Store,
 ): Promise<RunningGateway> {
-  const services = composeGateway(config, { logger });
+  const services = composeGateway(config, { logger, store });
   const state: RouterState = { accepting: true, cutting: false };
   const server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 0 },
@@ -71,4 +74,6 @@ async function shutdown(
   clearInterval(idleSweep);
   clearTimeout(timer);
   await services.pools.close();
+  // Every request has ended, so every report is queued: write the ledger out before the store closes.
+  await services.ledger?.close();
 }
