@@ -3,13 +3,11 @@
  * message of each failure. Every failure a user can cause is one line on stderr and a documented exit
  * status (`cli-errors.ts`); only a bug prints a stack.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config/load.js";
 import { exitCodes, ListenError, UsageError } from "./cli-errors.js";
 import type { CommandContext } from "./command.js";
 import { findCommand, globalHelp } from "./commands.js";
+import { packageVersion } from "./package-version.js";
 
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {
   const first = argv[0];
@@ -33,23 +31,4 @@ export function describeFailure(error: unknown): { code: number; message: string
   if (error instanceof ListenError) return { code: exitCodes.listen, message: error.message };
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: exitCodes.internal, message: `unexpected error (please report it):\n${detail}` };
-}
-
-/** The version in package.json, found upward from this file (it runs from src/ in tests, dist/src/ built). */
-function packageVersion(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (manifest.name === "switchyard" && manifest.version !== undefined) return manifest.version;
-    } catch {
-      // Not here: look one level up.
-    }
-    const parent = dirname(directory);
-    if (parent === directory) return "unknown";
-    directory = parent;
-  }
 }

@@ -4,6 +4,7 @@ import { exitCodeMeanings, UsageError } from "./cli-errors.js";
 import { commandHelp, defineCommand, type RegisteredCommand } from "./command.js";
 import { emulateCommand } from "./emulate-command.js";
 import { catalogCommandEntry, routeCommandEntry } from "./explain-commands.js";
+import { packageVersion } from "./package-version.js";
 import { serveCommand } from "./serve-command.js";
 
 const helpCommand = defineCommand({
@@ -19,6 +20,17 @@ const helpCommand = defineCommand({
   },
 });
 
+// `npx switchyard --version` is answered by npx itself (with npm's version); the command is not.
+const versionCommand = defineCommand({
+  name: "version",
+  summary: "Print the version (the same as --version).",
+  flags: {},
+  run(_values, _positionals, context) {
+    context.stdout(`switchyard ${packageVersion()}\n`);
+    return Promise.resolve(0);
+  },
+});
+
 /** Every command, in the order the help lists them. A new command is one entry here. */
 export const commands: readonly RegisteredCommand[] = [
   serveCommand,
@@ -27,6 +39,7 @@ export const commands: readonly RegisteredCommand[] = [
   catalogCommandEntry,
   emulateCommand,
   helpCommand,
+  versionCommand,
 ];
 
 export function findCommand(name: string): RegisteredCommand {

@@ -128,7 +128,7 @@ function load(example: Example, env: NodeJS.ProcessEnv): void {
       return;
     case "onto the demo":
       resolveConfig(
-        layered(demoConfigDocument(placeholderUpstreams(), "sy-demo-docs-example", 4800), parsed),
+        layered(demoConfigDocument(placeholderUpstreams(), "sy-demo-docs-example", 4800) as Document, parsed),
         source,
         env,
       );
