@@ -111,6 +111,15 @@ describe("issue 9: npm start --port 4915 silently serves on 4800", () => {
     });
   });
 
+  it("npm start --port=4915 too; a --port after -- wins", async () => {
+    const npm = { npm_lifecycle_event: "start", npm_config_port: "4915" };
+    expect((await run(["serve"], npm)).stderr).toContain("run: npm start -- --port 4915\n");
+    const passed = await run(["serve", "--port", "http"], npm);
+    expect(passed.stderr).toBe(
+      'switchyard: --port: "http" is not a port number (an integer from 0 to 65535)\n',
+    );
+  });
+
   it("takes the port from --port, then SWITCHYARD_PORT, then PORT, and rejects a bad one by name", () => {
     expect(requestedPort("4915", { SWITCHYARD_PORT: "1", PORT: "2" })).toBe(4915);
     expect(requestedPort(undefined, { SWITCHYARD_PORT: "4916", PORT: "2" })).toBe(4916);

@@ -38,8 +38,8 @@ export interface Command<F extends Flags = Flags> {
   /** Paragraphs after the usage line in the command's help. */
   readonly details?: string;
   readonly flags: F;
-  /** Whether the command takes arguments after its flags (e.g. `help route`). */
-  readonly positionals?: string;
+  /** The command reads arguments besides its flags (`help route`); otherwise any is a usage error. */
+  readonly takesArguments?: boolean;
   run(values: FlagValues<F>, positionals: readonly string[], context: CommandContext): Promise<number>;
 }
 
@@ -50,7 +50,7 @@ export interface RegisteredCommand {
   readonly synopsis?: string;
   readonly details?: string;
   readonly flags: Flags;
-  readonly positionals?: string;
+  readonly takesArguments?: boolean;
   run(argv: readonly string[], context: CommandContext): Promise<number>;
 }
 
@@ -86,7 +86,7 @@ function parseFlags(
     throw new UsageError(`${command.name}: ${parseProblem(error, Object.keys(options))}; ${see}`);
   }
   if (parsed.values["help"] === true) return "help";
-  if (command.positionals === undefined && parsed.positionals.length > 0)
+  if (command.takesArguments !== true && parsed.positionals.length > 0)
     throw new UsageError(`${command.name}: unexpected argument "${parsed.positionals[0] ?? ""}"; ${see}`);
   const values: Record<string, string | boolean | undefined> = {};
   for (const [name, flag] of Object.entries(command.flags)) {

@@ -12,7 +12,7 @@ const helpCommand = defineCommand({
   summary: "Show the list of commands, or one command's options.",
   synopsis: "[command]",
   flags: {},
-  positionals: "[command]",
+  takesArguments: true,
   run(_values, positionals, context) {
     const name = positionals[0];
     context.stdout(name === undefined ? globalHelp() : commandHelp(findCommand(name)));

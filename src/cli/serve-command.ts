@@ -23,9 +23,10 @@ Environment:
     port: { type: "string", value: "N", description: "Port to listen on (0: any free port)" },
     "no-pacing": noPacingFlag,
   },
-  positionals: "none",
+  // Read only to explain `npm start --port N` (see refuseNpmFlags); any argument is refused.
+  takesArguments: true,
   async run(values, positionals, context) {
-    refuseNpmFlags(positionals, context.env);
+    if (values.port === undefined) refuseNpmFlags(positionals, context.env);
     if (positionals.length > 0)
       throw new UsageError(
         `serve: unexpected argument "${positionals[0] ?? ""}"; see "switchyard serve --help"`,
