@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, hashKey, locateConfig, parseConfigText, resolveConfig } from "./load.js";
+import {
+  ConfigError,
+  hashKey,
+  loadConfigFile,
+  locateConfig,
+  parseConfigText,
+  resolveConfig,
+} from "./load.js";
 
 const valid = `
 keys:
@@ -125,6 +132,13 @@ describe("configuration", () => {
       "offerings[1].deployment: only azure providers have deployments; use native_model",
       'offerings[2]: duplicate offering of "gpt-4o-mini" on "openai"',
     ]);
+  });
+
+  it("a configuration file that does not exist says so in plain words", () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "switchyard-config-")), "nope.yaml");
+    expect(() => loadConfigFile(missing, {})).toThrow(
+      expect.objectContaining({ problems: ["cannot read the file: no such file"] }),
+    );
   });
 
   it("looks up --config, then SWITCHYARD_CONFIG, then ./switchyard.yaml, then the demo", () => {

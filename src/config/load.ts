@@ -59,7 +59,16 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv): GatewayCon
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "not permitted to read it"
+          : code === "EISDIR"
+            ? "a directory, not a file"
+            : (error as Error).message;
+    throw new ConfigError(path, [`cannot read the file: ${reason}`]);
   }
   return parseConfigText(text, path, env);
 }
