@@ -138,6 +138,14 @@ function load(example: Example, env: NodeJS.ProcessEnv): void {
   }
 }
 
+describe("the repository's own configuration files load", () => {
+  it("bench/switchyard.bench.yaml (as bench/run.mjs starts it)", () => {
+    const path = join(root, "bench/switchyard.bench.yaml");
+    const text = readFileSync(path, "utf8");
+    expect(() => parseConfigText(text, path, { BENCH_UPSTREAM: "http://127.0.0.1:9" })).not.toThrow();
+  });
+});
+
 describe("issue 9: every configuration example in the README and docs loads", () => {
   const all = examples();
 
