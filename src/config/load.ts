@@ -6,6 +6,9 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { geographyOf } from "../catalog/regions.js";
 import { parseDuration, parseInstant } from "../catalog/time.js";
+import { suggestion } from "./did-you-mean.js";
+import { formatConfigPath, interpolateEnv } from "./interpolate.js";
+import { configErrorMap, configIssueText } from "./issue-message.js";
 import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "./schema.js";
 import type {
   AgreementConfig,
@@ -57,7 +60,16 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv): GatewayCon
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "not permitted to read it"
+          : code === "EISDIR"
+            ? "a directory, not a file"
+            : (error as Error).message;
+    throw new ConfigError(path, [`cannot read the file: ${reason}`]);
   }
   return parseConfigText(text, path, env);
 }
@@ -76,61 +88,18 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
 /** Validates a parsed document (after `${ENV}` interpolation) and resolves it into a frozen GatewayConfig. */
 export function resolveConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv): GatewayConfig {
   const problems: string[] = [];
-  const interpolated = interpolate(raw, [], env, problems);
+  const interpolated = interpolateEnv(raw, env, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  const parsed = configSchema.safeParse(interpolated ?? {});
+  const parsed = configSchema.safeParse(interpolated ?? {}, { error: configErrorMap, reportInput: true });
   if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(formatIssue));
   const config = build(parsed.data, source, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(config);
 }
 
-const envReference = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-function interpolate(
-  value: unknown,
-  path: readonly (string | number)[],
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): unknown {
-  if (typeof value === "string") {
-    return value.replace(envReference, (_match, name: string) => {
-      const found = env[name];
-      if (found === undefined) {
-        problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
-        return "";
-      }
-      return found;
-    });
-  }
-  if (Array.isArray(value))
-    return value.map((item, index) => interpolate(item, [...path, index], env, problems));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, problems)]),
-    );
-  }
-  return value;
-}
-
 function formatIssue(issue: z.core.$ZodIssue): string {
-  const path = formatPath(issue.path);
-  let reason = issue.message;
-  if (issue.code === "unrecognized_keys")
-    reason = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) reason = "is required";
-  if (issue.code === "invalid_union" && issue.path.length > 0 && issue.path[0] === "providers")
-    reason = `not a valid provider: ${reason}`;
-  return `${path === "" ? "(root)" : path}: ${reason}`;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += out === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
+  const path = formatConfigPath(issue.path);
+  return `${path === "" ? "(root)" : path}: ${configIssueText(issue)}`;
 }
 
 function build(file: ConfigFile, source: string, problems: string[]): GatewayConfig {
@@ -218,10 +187,11 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     key.models?.forEach((model, modelIndex) => {
       if (!models.has(model)) problems.push(`keys[${index}].models[${modelIndex}]: unknown model "${model}"`);
     });
-    // A tenant no `tenants` entry configures routes by the default tenant's policy.
-    const defaults = tenants.get("default");
-    if (!tenants.has(key.tenant) && defaults !== undefined)
-      tenants.set(key.tenant, { id: key.tenant, policy: defaults.policy });
+    // A typo here would route the key by the default policy and erase its tenant's boundary unseen.
+    if (!tenants.has(key.tenant))
+      problems.push(
+        `keys[${index}].tenant: unknown tenant "${key.tenant}"${suggestion(key.tenant, [...tenants.keys()])}`,
+      );
     keys.push({
       name: key.name,
       sha256,
