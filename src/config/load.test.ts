@@ -59,6 +59,7 @@ describe("configuration", () => {
       port: 4800,
       bodyLimitBytes: 4 * 1024 * 1024,
       shutdownGraceMs: 10_000,
+      metrics: "open",
       logLevel: "info",
     });
     expect(config.keys[0]).toMatchObject({
@@ -316,7 +317,7 @@ describe("issue 9: configuration messages that mislead", () => {
       "a mistyped key",
       document({ server: { prot: 4800 } }),
       [
-        'server: unknown key "prot" (did you mean "port"?); allowed here: host, port, body_limit_bytes, shutdown_grace_ms, log_level',
+        'server: unknown key "prot" (did you mean "port"?); allowed here: host, port, body_limit_bytes, shutdown_grace_ms, metrics, log_level',
       ],
     ],
     [

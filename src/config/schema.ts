@@ -340,8 +340,10 @@ const databaseSchema = z
     /** `postgres://user:password@host:port/database` (usually `${DATABASE_URL}`). */
     url: z
       .string()
-      .regex(/^postgres(ql)?:\/\/[^/?#]*/, "must be a postgres:// or postgresql:// URL")
-      .refine((value) => URL.canParse(value), "must be a postgres:// or postgresql:// URL")
+      .refine(
+        (value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value),
+        "must be a postgres:// or postgresql:// URL",
+      )
       .optional(),
     /** The SQLite file, relative to the configuration file's directory. */
     file: z.string().min(1).optional(),
