@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { availabilityAt } from "../catalog/agreements.js";
 import { geographyOf } from "../catalog/regions.js";
+import { priceAt } from "../ledger/pricing.js";
 import { demoConfigDocument, placeholderUpstreams } from "./demo.js";
 import { resolveConfig } from "./load.js";
 
@@ -46,7 +47,7 @@ describe("the demo catalog tells the multi-cloud story", () => {
     expect(geos).toContain("eu");
     const claudePrices = config.offerings
       .filter((offering) => offering.model === "claude-sonnet-4-5")
-      .map((offering) => offering.price?.input);
+      .map((offering) => priceAt(offering, now)?.input);
     expect(new Set(claudePrices).size).toBeGreaterThan(1);
   });
 });

@@ -6,6 +6,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { geographyOf } from "../catalog/regions.js";
 import { parseDuration, parseInstant } from "../catalog/time.js";
+import { resolvePrices } from "./resolve-prices.js";
 import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "./schema.js";
 import type {
   AgreementConfig,
@@ -189,14 +190,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       region,
       geo: provider?.labels?.["geo"] ?? (region === undefined ? undefined : geographyOf(region)),
       position: index,
-      price:
-        offering.price === undefined
-          ? undefined
-          : {
-              input: offering.price.input,
-              output: offering.price.output,
-              cachedInput: offering.price.cached_input ?? offering.price.input,
-            },
+      prices: resolvePrices(offering, at, problems),
       availableFrom,
       availableUntil,
       capabilities: new Set<Capability>(offering.capabilities ?? model?.capabilities ?? []),

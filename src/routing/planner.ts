@@ -1,8 +1,16 @@
 import { availabilityAt, type Availability, type CatalogView } from "../catalog/agreements.js";
 import { regionMatches } from "../catalog/regions.js";
 import { formatTime } from "../catalog/time.js";
-import type { Capability, OfferingConfig, PolicyConfig, ProviderConfig, Strategy } from "../config/types.js";
+import type {
+  Capability,
+  OfferingConfig,
+  PolicyConfig,
+  Price,
+  ProviderConfig,
+  Strategy,
+} from "../config/types.js";
 import type { HealthView, OfferingHealth } from "../health/health-view.js";
+import { priceAt } from "../ledger/pricing.js";
 import { expectedCost, formatUsd } from "./cost.js";
 import type { Candidate, Exclusion, Plan } from "./plan.js";
 
@@ -122,10 +130,10 @@ function planModel(
       provider,
       health: reason.health,
       cost:
-        offering.price === undefined
+        reason.price === undefined
           ? undefined
           : expectedCost(
-              offering.price,
+              reason.price,
               request.promptTokens ?? 0,
               request.maxOutputTokens,
               offering.maxOutputTokens,
@@ -158,7 +166,7 @@ function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string 
 function exclusionReason(
   offering: OfferingConfig,
   input: PlanInput,
-): string | { health: OfferingHealth | undefined; availability: Availability } {
+): string | { health: OfferingHealth | undefined; availability: Availability; price: Price | undefined } {
   const { overrides, policy, request, now } = input;
   if (overrides.providers !== undefined && !overrides.providers.has(offering.provider))
     return `provider ${offering.provider} is not in x-switchyard-providers`;
@@ -169,7 +177,8 @@ function exclusionReason(
   if (!availability.available) return availability.reason;
   for (const capability of request.capabilities)
     if (!offering.capabilities.has(capability)) return `no ${capability} support on this offering`;
-  const price = offering.price;
+  // The price in force at the plan's instant, as the ledger will bill it.
+  const price = priceAt(offering, now);
   const { input: maxInput, output: maxOutput } = policy.maxPrice;
   if (maxInput !== undefined || maxOutput !== undefined) {
     if (price === undefined) return "no price in the catalog, and the tenant sets max_price";
@@ -187,7 +196,7 @@ function exclusionReason(
   const health = input.health.of(offering.id, now);
   if (health?.state === "open" && health.openUntil !== undefined && health.openUntil > now)
     return `circuit open until ${formatTime(health.openUntil, now)}`;
-  return { health, availability };
+  return { health, availability, price };
 }
 
 function order(eligible: Eligible[], strategy: Strategy, input: PlanInput, model: string): Candidate[] {
