@@ -146,7 +146,7 @@ function planModel(
 }
 
 /** The tenant's hard boundary: allowed and denied providers and regions. */
-function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string | undefined {
+export function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string | undefined {
   const provider = offering.provider;
   if (policy.denyProviders.has(provider)) return `provider ${provider} is denied by the tenant's policy`;
   if (policy.allowProviders !== undefined && !policy.allowProviders.has(provider))
