@@ -133,6 +133,9 @@ export const fixtureRows: readonly LedgerRow[] = [
   ledgerRow({
     requestId: "r2",
     startedAt: at("2026-11-05T10:00:00Z"),
+    stream: true,
+    latencyMs: 2350,
+    ttftMs: 350,
     offering: "gpt-x@azure",
     region: "eastus",
     inputTokens: 2000,
@@ -153,6 +156,7 @@ export const fixtureRows: readonly LedgerRow[] = [
   ledgerRow({
     requestId: "r4",
     startedAt: at("2026-11-25T11:00:00Z"),
+    latencyMs: 900,
     tenant: "eu-only",
     keyId: "eu-key",
     offering: "gpt-x@gcp",
@@ -165,6 +169,9 @@ export const fixtureRows: readonly LedgerRow[] = [
   ledgerRow({
     requestId: "r5",
     startedAt: at("2026-11-10T10:00:00Z"),
+    stream: true,
+    latencyMs: 1300,
+    ttftMs: 500,
     offering: "gpt-y@azure",
     region: "eastus",
     inputTokens: 10000,

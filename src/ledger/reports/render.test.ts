@@ -35,7 +35,7 @@ describe("renderReport", () => {
       preferencePremiumUsd: 0.0118,
     });
     const providers = JSON.parse(renderReport(await run("providers"), "json")) as { lines: unknown[] };
-    expect(providers.lines[0]).toMatchObject({ key: "azure", ttftP50Ms: null });
+    expect(providers.lines[1]).toMatchObject({ key: "gcp", ttftP50Ms: null });
   });
 
   it("CSV: one header, RFC 4180 quoting, the what-if's offerings then its clouds", async () => {

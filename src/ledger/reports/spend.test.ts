@@ -24,6 +24,14 @@ describe("spend", () => {
   it("by day and by model; by key for one tenant", async () => {
     const byDay = await spendReport(fixtureRows, optionsFor("day"));
     expect(byDay.lines.find((line) => line.key === "2026-11-25")?.costUsd).toBeCloseTo(0.0121, 9);
+    expect(byDay.lines.map((line) => line.key)).toEqual([
+      "2026-10-20",
+      "2026-11-05",
+      "2026-11-10",
+      "2026-11-20",
+      "2026-11-21",
+      "2026-11-25",
+    ]);
     const byModel = await spendReport(fixtureRows, optionsFor("model"));
     expect(byModel.lines.map((line) => [line.key, line.requests])).toEqual([
       ["gpt-x", 5],

@@ -27,7 +27,7 @@ export interface SpendReport {
   readonly from: number | undefined;
   readonly to: number | undefined;
   readonly tenant: string | undefined;
-  /** Most expensive first. */
+  /** Most expensive first; by day, in date order. */
   readonly lines: readonly SpendLine[];
   readonly total: SpendLine;
 }
@@ -45,7 +45,10 @@ export async function spendReport(rows: LedgerRows, options: ReportOptions): Pro
     add(line, row);
     add(total, row);
   }
-  const lines = [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || a.key.localeCompare(b.key));
+  // Days read as a timeline; every other grouping as a ranking.
+  const lines = [...groups.values()].sort((a, b) =>
+    options.by === "day" ? a.key.localeCompare(b.key) : b.costUsd - a.costUsd || a.key.localeCompare(b.key),
+  );
   return {
     kind: "spend",
     by: options.by,
