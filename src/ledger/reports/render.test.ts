@@ -77,3 +77,22 @@ describe("renderReport", () => {
     );
   });
 });
+
+describe("docs/reports.md", () => {
+  it("shows the renderers' real output on the fixture ledger", async () => {
+    const { readFileSync } = await import("node:fs");
+    const page = readFileSync(new URL("../../../docs/reports.md", import.meta.url), "utf8");
+    for (const [kind, raw] of [
+      ["spend", {}],
+      ["spend", { by: "day" }],
+      ["providers", {}],
+      ["whatif", {}],
+    ] as const)
+      expect(page).toContain(renderReport(await run(kind, raw), "text").trimEnd());
+    expect(page).toContain(
+      renderReport(await run("whatif"), "csv")
+        .replaceAll("\r\n", "\n")
+        .trimEnd(),
+    );
+  });
+});
