@@ -81,6 +81,9 @@ export async function whatIfReport(
   options: ReportOptions,
 ): Promise<WhatIfReport> {
   const byId = new Map(config.offerings.map((offering) => [offering.id, offering]));
+  const offeringsOf = new Map<string, OfferingConfig[]>();
+  for (const offering of config.offerings)
+    offeringsOf.set(offering.model, [...(offeringsOf.get(offering.model) ?? []), offering]);
   const cloudOf = (offering: OfferingConfig): string => {
     const provider = config.providers.get(offering.provider);
     return provider?.labels["cloud"] ?? provider?.kind ?? offering.provider;
@@ -112,8 +115,8 @@ export async function whatIfReport(
     let model = models.get(modelId);
     if (model === undefined) {
       const lines = new Map<string, Line>();
-      for (const offering of config.offerings)
-        if (offering.model === modelId) lines.set(offering.id, emptyLine(offering.id, cloudOf(offering)));
+      for (const offering of offeringsOf.get(modelId) ?? [])
+        lines.set(offering.id, emptyLine(offering.id, cloudOf(offering)));
       model = {
         model: modelId,
         requests: 0,
@@ -129,8 +132,7 @@ export async function whatIfReport(
     model.requests += 1;
     model.paidUsd += paid;
 
-    const offerings = config.offerings.filter((offering) => offering.model === modelId);
-    const decisions = offerings.map((offering) => ({
+    const decisions = (offeringsOf.get(modelId) ?? []).map((offering) => ({
       offering,
       eligibility: eligibilityOf(offering, row, served, policy, config),
     }));
