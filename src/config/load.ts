@@ -9,6 +9,7 @@ import { parseDuration, parseInstant } from "../catalog/time.js";
 import { suggestion } from "./did-you-mean.js";
 import { formatConfigPath, interpolateEnv } from "./interpolate.js";
 import { configErrorMap, configIssueText } from "./issue-message.js";
+import { resolvePrices } from "./resolve-prices.js";
 import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "./schema.js";
 import type {
   AgreementConfig,
@@ -159,14 +160,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       region,
       geo: provider?.labels?.["geo"] ?? (region === undefined ? undefined : geographyOf(region)),
       position: index,
-      price:
-        offering.price === undefined
-          ? undefined
-          : {
-              input: offering.price.input,
-              output: offering.price.output,
-              cachedInput: offering.price.cached_input ?? offering.price.input,
-            },
+      prices: resolvePrices(offering, at, problems),
       availableFrom,
       availableUntil,
       capabilities: new Set<Capability>(offering.capabilities ?? model?.capabilities ?? []),

@@ -173,6 +173,12 @@ const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
 });
 /** USD per 1M tokens. */
 const price = z.number().min(0, "must not be negative");
+const priceFields = {
+  input: price,
+  output: price,
+  cached_input: price.optional(),
+  cache_write: price.optional(),
+};
 
 const offeringSchema = z.strictObject({
   model: z.string().min(1),
@@ -181,8 +187,13 @@ const offeringSchema = z.strictObject({
   native_model: z.string().min(1).optional(),
   /** Azure's name for the native model: the deployment. */
   deployment: z.string().min(1).optional(),
-  /** USD per 1M tokens. `cached_input` defaults to `input`. */
-  price: z.strictObject({ input: price, output: price, cached_input: price.optional() }).optional(),
+  /** USD per 1M tokens. `cached_input` and `cache_write` default to `input`. */
+  price: z.strictObject(priceFields).optional(),
+  /** Effective-dated prices instead of `price`: each holds from its `from` until the next one's. */
+  prices: z
+    .array(z.strictObject({ from: instant.optional(), ...priceFields }))
+    .min(1, "must list at least one price")
+    .optional(),
   /** The offering's own availability, on top of any agreement. */
   available_from: instant.optional(),
   available_until: instant.optional(),

@@ -200,5 +200,7 @@ function costFor(
   at: number,
 ): ReportedCost | undefined {
   const price = priceAt(offering, at);
-  return price === undefined ? undefined : { usd: costOf(usage, price), prices: price };
+  if (price === undefined) return undefined;
+  const { input, output, cachedInput, cacheWrite } = price;
+  return { usd: costOf(usage, price), prices: { input, output, cachedInput, cacheWrite } };
 }
