@@ -117,7 +117,7 @@ describe("price validation names the path", () => {
       "offerings[0].prices[0].cache_write: must not be negative",
     ]);
     expect(problemsOf({ price: { input: 1, output: 2, cache_read: 1 } })).toEqual([
-      'offerings[0].price: unknown key(s) "cache_read"',
+      'offerings[0].price: unknown key "cache_read"; allowed here: input, output, cached_input, cache_write',
     ]);
   });
 });
