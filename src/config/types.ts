@@ -230,11 +230,19 @@ export interface GatewayConfig {
     readonly bodyLimitBytes: number;
     readonly shutdownGraceMs: number;
     readonly logLevel: string;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** 0: no cap. */
+    readonly maxConnectionsPerClient: number;
+    readonly oversizedBodyDrainBytes: number;
   };
   readonly upstream: {
     readonly connectTimeoutMs: number;
     readonly firstByteTimeoutMs: number;
     readonly idleTimeoutMs: number;
+    readonly maxResponseBytes: number;
+    readonly maxEventBytes: number;
   };
   readonly keys: readonly KeyConfig[];
   readonly providers: ReadonlyMap<string, ProviderConfig>;

@@ -14,6 +14,7 @@ import type { Operation, Transport, UpstreamRequest } from "../transports/transp
 import type { Cancellation } from "./cancellation.js";
 import { relayStream } from "./relay-stream.js";
 import {
+  DEFAULT_MAX_RESPONSE_BYTES,
   exchangeBuffered,
   exchangeStreaming,
   type BufferedAnswer,
@@ -73,6 +74,14 @@ export interface ExecutorDeps {
   readonly random?: () => number;
   /** Told the first time each provider drops or changes each parameter (later times only go in headers). */
   readonly onFirstWarning?: (provider: string, warning: Warning) => void;
+  /**
+   * Told of every attempt a provider refused the gateway's own credentials (`upstream_auth_failed`): the
+   * operator's problem, whose detail (the provider's words) the client is not shown.
+   */
+  readonly onUpstreamAuthFailure?: (provider: string, error: GatewayError) => void;
+  /** Bounds on what is read from an upstream (see `upstream.max_response_bytes` / `max_event_bytes`). */
+  readonly maxResponseBytes?: number;
+  readonly maxEventBytes?: number;
 }
 
 export interface StreamOutcome {
@@ -169,6 +178,7 @@ export class Executor {
           route: { candidate, warnings: encoded.warnings },
           cancellation,
           record: (code) => record(answer.statusCode, code),
+          maxEventBytes: this.#deps.maxEventBytes,
         });
         const health = this.#deps.health;
         if (outcome.failedAfterOpen !== undefined)
@@ -303,6 +313,8 @@ export class Executor {
             throw failure;
           }
           if (!recorded) record(failure.upstreamStatus, failure.code);
+          if (failure.code === "upstream_auth_failed")
+            this.#deps.onUpstreamAuthFailure?.(candidate.provider.id, failure);
           if (failure.failover === "stop") {
             health.release(offering);
             throw failure;
@@ -397,6 +409,8 @@ export class Executor {
           body: upstream.body,
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: this.#deps.idleTimeoutMs,
+          maxBodyBytes: this.#deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          provider: provider.id,
         },
         cancellation,
       );

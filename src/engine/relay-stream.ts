@@ -25,6 +25,8 @@ export interface RelayOptions {
   readonly cancellation: Cancellation;
   /** Records the attempt's end: undefined when it succeeded. */
   readonly record: (code: ErrorCode | undefined) => void;
+  /** The largest stream event the frame parser may hold (`upstream.max_event_bytes`). */
+  readonly maxEventBytes?: number | undefined;
 }
 
 /**
@@ -35,7 +37,9 @@ export interface RelayOptions {
  */
 export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
   const { answer, codec, sink, route } = options;
-  const parser = codec.createFrameParser();
+  const parser = codec.createFrameParser(
+    options.maxEventBytes === undefined ? undefined : { maxEventBytes: options.maxEventBytes },
+  );
   const decoder = codec.createStreamDecoder();
   const pending: StreamPart[] = [];
   let opened = false;

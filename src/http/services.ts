@@ -13,6 +13,7 @@ import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/pro
 import type { ChatRequest } from "../core/chat-request.js";
 import type { IncomingHttpHeaders } from "node:http";
 import { createTransport, type Transport } from "../transports/index.js";
+import { createAuthFailureLog } from "./auth-failure-log.js";
 
 /** Everything a route needs, built once from the frozen configuration. */
 export interface GatewayServices {
@@ -46,6 +47,9 @@ export function createServices(config: GatewayConfig, logger: Logger): GatewaySe
     embeddingsCodecs,
     firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
     idleTimeoutMs: config.upstream.idleTimeoutMs,
+    maxResponseBytes: config.upstream.maxResponseBytes,
+    maxEventBytes: config.upstream.maxEventBytes,
+    onUpstreamAuthFailure: createAuthFailureLog(logger),
     onFirstWarning: (provider, warning) =>
       logger.warn(
         { provider, warning },

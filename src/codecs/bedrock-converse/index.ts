@@ -1,4 +1,4 @@
-import type { ChatCodec, EmbeddingsCodec } from "../codec.js";
+import type { ChatCodec, FrameLimits, EmbeddingsCodec } from "../codec.js";
 import { AwsEventStreamParser, type AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { decodeBedrockError } from "./decode-error.js";
 import { decodeBedrockConverseResponse } from "./decode-response.js";
@@ -17,7 +17,7 @@ export const bedrockConverseCodec: ChatCodec<AwsEventStreamMessage> = Object.fre
   dialect: "bedrock-converse",
   encodeChatRequest: encodeBedrockConverseRequest,
   decodeChatResponse: decodeBedrockConverseResponse,
-  createFrameParser: () => new AwsEventStreamParser(),
+  createFrameParser: (limits?: FrameLimits) => new AwsEventStreamParser(limits),
   createStreamDecoder: createBedrockStreamDecoder,
   decodeError: decodeBedrockError,
 });
