@@ -242,7 +242,6 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       requestTimeoutMs: file.server.request_timeout_ms,
       keepAliveTimeoutMs: file.server.keep_alive_timeout_ms,
       maxConnectionsPerClient: file.server.max_connections_per_client,
-      oversizedBodyDrainBytes: file.server.oversized_body_drain_bytes,
     },
     upstream: {
       connectTimeoutMs: file.upstream.connect_timeout_ms,

@@ -313,12 +313,6 @@ const serverSchema = z
     keep_alive_timeout_ms: positiveInt.default(65_000),
     /** Open connections one client address may hold; 0 turns the cap off (behind a proxy every client is its address). */
     max_connections_per_client: z.number().int().min(0).default(1024),
-    /** Bytes of an over-limit body read and discarded after the 413, so the client can read it; then lingering close. */
-    oversized_body_drain_bytes: z
-      .number()
-      .int()
-      .min(0)
-      .default(64 * 1024 * 1024),
   })
   .refine((server) => server.headers_timeout_ms <= server.request_timeout_ms, {
     message: "must not be longer than server.request_timeout_ms (the headers are part of the request)",

@@ -235,7 +235,6 @@ export interface GatewayConfig {
     readonly keepAliveTimeoutMs: number;
     /** 0: no cap. */
     readonly maxConnectionsPerClient: number;
-    readonly oversizedBodyDrainBytes: number;
   };
   readonly upstream: {
     readonly connectTimeoutMs: number;
