@@ -79,6 +79,12 @@ function isJson(contentType: string): boolean {
   return media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"));
 }
 
+/**
+ * Connections whose current request was answered (413) before its body was in: if that body then
+ * times out, there is no second answer to give, only the connection to close.
+ */
+export const answeredEarly = new WeakSet<Socket>();
+
 /** How much of a refused body is read and thrown away so that the client can read the 413. */
 export const REFUSED_BODY_DRAIN_BYTES = 64 * 1024 * 1024;
 /** How long a connection lingers, reading and discarding, after the gateway half-closed it. */
@@ -93,6 +99,8 @@ const LINGER_MS = 2_000;
  * before it destroys the socket. The server's request timeout bounds the time either way.
  */
 function drainRefusedBody(request: IncomingMessage, alreadyRead: number): void {
+  answeredEarly.add(request.socket);
+  request.once("end", () => answeredEarly.delete(request.socket));
   let drained = alreadyRead;
   let lingering = false;
   request.on("data", (chunk: Buffer) => {

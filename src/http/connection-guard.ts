@@ -2,6 +2,7 @@ import { STATUS_CODES, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { GatewayError } from "../errors/gateway-error.js";
 import { encodeError } from "../ingress/openai/encode-error.js";
+import { answeredEarly } from "./body.js";
 
 /**
  * What the HTTP server refuses before any route sees a request — an unparsable request, headers over
@@ -49,7 +50,7 @@ export function refuseClientError(error: NodeJS.ErrnoException, socket: Socket):
   }
   // Node's own default handler makes the same check: an answer already under way cannot be replaced.
   const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (current?.headersSent === true) {
+  if (current?.headersSent === true || answeredEarly.has(socket)) {
     socket.destroy();
     return;
   }
