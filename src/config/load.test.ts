@@ -51,6 +51,10 @@ describe("configuration", () => {
       bodyLimitBytes: 4 * 1024 * 1024,
       shutdownGraceMs: 10_000,
       logLevel: "info",
+      headersTimeoutMs: 30_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnectionsPerClient: 1024,
     });
     expect(config.keys[0]).toMatchObject({
       name: "team-a",

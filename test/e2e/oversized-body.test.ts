@@ -49,7 +49,7 @@ describe("a body over the limit (issue 9, defect 13: the 413 never reached the c
             yield big.subarray(offset, offset + 1024 * 1024);
         })(),
       );
-      await expect413(Readable.toWeb(chunks) as ReadableStream, { duplex: "half" } as RequestInit);
+      await expect413(Readable.toWeb(chunks) as ReadableStream, { duplex: "half" });
     }
   });
 });
