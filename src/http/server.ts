@@ -46,6 +46,11 @@ export async function startGateway(
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(settings.headersTimeoutMs / 4))),
     },
     (request: IncomingMessage, response: ServerResponse) => {
+      // A connection over its address's cap was answered and half-closed at once: it gets no work done.
+      if (request.socket.writableEnded) {
+        response.destroy();
+        return;
+      }
       inFlight.add(response);
       response.once("close", () => {
         inFlight.delete(response);
