@@ -81,9 +81,4 @@ export class ConnectionLimiter {
     });
     return true;
   }
-
-  /** Open connections from `address`, for tests and metrics. */
-  openFrom(address: string): number {
-    return this.#open.get(address) ?? 0;
-  }
 }
