@@ -61,6 +61,10 @@ describe("configuration", () => {
       shutdownGraceMs: 10_000,
       metrics: "open",
       logLevel: "info",
+      headersTimeoutMs: 30_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnectionsPerClient: 1024,
     });
     expect(config.keys[0]).toMatchObject({
       name: "team-a",

@@ -318,17 +318,30 @@ const keySchema = z
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const serverSchema = z.strictObject({
-  host: z.string().min(1).default("127.0.0.1"),
-  /** 0: any free port (the tests' choice). */
-  port: integerFrom(0, 65535).default(4800),
-  body_limit_bytes: positiveInt.default(4 * 1024 * 1024),
-  shutdown_grace_ms: z.number().int().min(0).default(10_000),
-  /** `GET /metrics`: `open` (no key, as Prometheus scrapes by default), `admin` (an admin key), or `off`. */
-  metrics: z.enum(["open", "admin", "off"]).default("open"),
-  /** The older spelling of `log.level`; kept so existing files still load (setting both differently is an error). */
-  log_level: z.enum(logLevels).optional(),
-});
+const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default("127.0.0.1"),
+    /** 0: any free port (the tests' choice). */
+    port: integerFrom(0, 65535).default(4800),
+    body_limit_bytes: positiveInt.default(4 * 1024 * 1024),
+    shutdown_grace_ms: z.number().int().min(0).default(10_000),
+    /** `GET /metrics`: `open` (no key, as Prometheus scrapes by default), `admin` (an admin key), or `off`. */
+    metrics: z.enum(["open", "admin", "off"]).default("open"),
+    /** The older spelling of `log.level`; kept so existing files still load (setting both differently is an error). */
+    log_level: z.enum(logLevels).optional(),
+    /** Until a connection's request headers are complete (slow-loris bound; nginx's client_header_timeout). */
+    headers_timeout_ms: positiveInt.default(30_000),
+    /** Until the whole request (headers and body) has arrived; the response, a stream included, is not counted. */
+    request_timeout_ms: positiveInt.default(60_000),
+    /** An idle keep-alive connection is closed after this (above a load balancer's usual 60 s idle timeout). */
+    keep_alive_timeout_ms: positiveInt.default(65_000),
+    /** Open connections one client address may hold; 0 turns the cap off (behind a proxy every client is its address). */
+    max_connections_per_client: z.number().int().min(0).default(1024),
+  })
+  .refine((server) => server.headers_timeout_ms <= server.request_timeout_ms, {
+    message: "must not be longer than server.request_timeout_ms (the headers are part of the request)",
+    path: ["headers_timeout_ms"],
+  });
 
 const logSchema = z.strictObject({
   /** pino's level for every line the gateway writes (`info` unless `server.log_level` says otherwise). */
@@ -343,6 +356,10 @@ const upstreamSchema = z.strictObject({
   first_byte_timeout_ms: positiveInt.default(60_000),
   /** Longest silence allowed between two chunks of an upstream body. */
   idle_timeout_ms: positiveInt.default(60_000),
+  /** Largest whole (non-stream) answer buffered from a provider. */
+  max_response_bytes: positiveInt.default(32 * 1024 * 1024),
+  /** Largest single stream event (SSE) or frame (AWS event stream) waiting to be complete. */
+  max_event_bytes: positiveInt.default(1024 * 1024),
 });
 
 /** Where the store lives: PostgreSQL when `url` is set, otherwise an SQLite file. */

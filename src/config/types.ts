@@ -259,6 +259,11 @@ export interface GatewayConfig {
     readonly metrics: "open" | "admin" | "off";
     /** The same as `log.level` (kept for the code that reads it here). */
     readonly logLevel: LogLevel;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** 0: no cap. */
+    readonly maxConnectionsPerClient: number;
   };
   readonly log: {
     readonly level: LogLevel;
@@ -269,6 +274,8 @@ export interface GatewayConfig {
     readonly connectTimeoutMs: number;
     readonly firstByteTimeoutMs: number;
     readonly idleTimeoutMs: number;
+    readonly maxResponseBytes: number;
+    readonly maxEventBytes: number;
   };
   readonly keys: readonly KeyConfig[];
   readonly providers: ReadonlyMap<string, ProviderConfig>;

@@ -134,9 +134,9 @@ function outcomeOf(
   trace: RequestTrace,
   response: Pick<ServerResponse, "writableFinished" | "statusCode">,
 ): RequestOutcome {
-  if (!response.writableFinished) return trace.cutByShutdown ? "shutdown" : "client_gone";
-  // A stream the gateway ended with an error event because its shutdown grace ran out.
-  if (trace.streamFailed) return trace.error?.code === "shutting_down" ? "shutdown" : "stream_error";
+  if (trace.cutByShutdown) return "shutdown";
+  if (!response.writableFinished) return "client_gone";
+  if (trace.streamFailed) return "stream_error";
   return response.statusCode >= 400 ? "error" : "ok";
 }
 
