@@ -1,3 +1,5 @@
+import { StoreUnavailableError } from "../store/index.js";
+
 /**
  * The CLI's exit statuses: one per kind of failure, so scripts and supervisors can tell a typo on the
  * command line from a broken configuration or a taken port. Documented in the README and `switchyard help`.
@@ -9,6 +11,7 @@ export const exitCodes = {
   usage: 2,
   config: 3,
   listen: 4,
+  store: 5,
 } as const;
 
 export const exitCodeMeanings: readonly (readonly [number, string])[] = [
@@ -17,6 +20,10 @@ export const exitCodeMeanings: readonly (readonly [number, string])[] = [
   [exitCodes.usage, "a usage error: unknown command or option, a missing or bad option value"],
   [exitCodes.config, "the configuration cannot be read or is invalid (every problem is listed)"],
   [exitCodes.listen, "cannot listen: the port is in use, or the address or port is not permitted"],
+  [
+    exitCodes.store,
+    "the store (database.url or database.file) cannot be opened; the message says where and why",
+  ],
 ];
 
 /** A problem with the command line: one line on stderr, exit status 2. */
@@ -27,6 +34,16 @@ export class UsageError extends Error {
 /** The gateway cannot listen where it was asked to: one line on stderr, exit status 4. */
 export class ListenError extends Error {
   override readonly name = "ListenError";
+}
+
+/** The store cannot be opened (PostgreSQL unreachable, an SQLite file that cannot be created): exit 5. */
+export class StoreError extends Error {
+  override readonly name = "StoreError";
+}
+
+/** A store that failed to open, as one line; undefined for any other error. */
+export function storeError(error: unknown): StoreError | undefined {
+  return error instanceof StoreUnavailableError ? new StoreError(error.message) : undefined;
 }
 
 /** Turns a failed `listen` into a sentence that says what is wrong and what to do. */

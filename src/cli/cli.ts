@@ -4,7 +4,7 @@
  * status (`cli-errors.ts`); only a bug prints a stack.
  */
 import { ConfigError } from "../config/load.js";
-import { exitCodes, ListenError, UsageError } from "./cli-errors.js";
+import { exitCodes, ListenError, StoreError, UsageError } from "./cli-errors.js";
 import type { CommandContext } from "./command.js";
 import { findCommand, globalHelp } from "./commands.js";
 import { packageVersion } from "./package-version.js";
@@ -29,6 +29,7 @@ export function describeFailure(error: unknown): { code: number; message: string
   if (error instanceof UsageError) return { code: exitCodes.usage, message: error.message };
   if (error instanceof ConfigError) return { code: exitCodes.config, message: error.message };
   if (error instanceof ListenError) return { code: exitCodes.listen, message: error.message };
+  if (error instanceof StoreError) return { code: exitCodes.store, message: error.message };
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: exitCodes.internal, message: `unexpected error (please report it):\n${detail}` };
 }

@@ -5,6 +5,7 @@ import { commandHelp, defineCommand, type RegisteredCommand } from "./command.js
 import { emulateCommand } from "./emulate-command.js";
 import { catalogCommandEntry, routeCommandEntry } from "./explain-commands.js";
 import { packageVersion } from "./package-version.js";
+import { reportCommand } from "./report-command.js";
 import { serveCommand } from "./serve-command.js";
 
 const helpCommand = defineCommand({
@@ -37,6 +38,7 @@ export const commands: readonly RegisteredCommand[] = [
   checkCommand,
   routeCommandEntry,
   catalogCommandEntry,
+  reportCommand,
   emulateCommand,
   helpCommand,
   versionCommand,

@@ -1,6 +1,7 @@
-import { pino } from "pino";
 import { startGateway } from "../http/server.js";
-import { listenError, UsageError } from "./cli-errors.js";
+import { createLogger, flushLogger } from "../observability/logger.js";
+import { openStore } from "../store/index.js";
+import { listenError, storeError, UsageError } from "./cli-errors.js";
 import { defineCommand, type CommandContext } from "./command.js";
 import { loadConfiguration } from "./configuration.js";
 import { configFlag, demoPacing, noPacingFlag } from "./shared-flags.js";
@@ -81,15 +82,26 @@ async function serve(
     pacing: demoPacing(context.env, noPacing),
   });
   const { config } = loaded;
-  const logger = pino({ level: config.server.logLevel, base: null });
+  const logger = createLogger({ level: config.log.level });
+  let store;
+  try {
+    store = await openStore(config.database);
+  } catch (error) {
+    await loaded.close();
+    throw storeError(error) ?? error;
+  }
   let gateway;
   try {
-    gateway = await startGateway(config, logger, port === undefined ? {} : { port });
+    gateway = await startGateway(config, logger, port === undefined ? {} : { port }, store);
   } catch (error) {
+    await store.close();
     await loaded.close();
     throw listenError(error, config.server.host, port ?? config.server.port) ?? error;
   }
-  logger.info({ url: gateway.url, config: config.source }, "switchyard is serving");
+  logger.info(
+    { url: gateway.url, config: config.source, store: `${store.backend} ${store.target}` },
+    "switchyard is serving",
+  );
 
   if (loaded.demoKey !== undefined) {
     const out = context.stdout;
@@ -105,15 +117,18 @@ async function serve(
         `    -H "Authorization: Bearer ${loaded.demoKey}" -H "Content-Type: application/json" \\\n` +
         `    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello, Switchyard!"}]}'\n\n` +
         `  npx switchyard catalog               # which cloud may serve which model today, and why\n` +
-        `  npx switchyard route --model gpt-nova  # the plan a request would get\n\n`,
+        `  npx switchyard route --model gpt-nova  # the plan a request would get\n` +
+        `  npx switchyard report whatif         # after a few requests: what they would cost on every other cloud\n\n`,
     );
   }
 
   await untilSignal();
   logger.info({ graceMs: config.server.shutdownGraceMs }, "shutting down: finishing in-flight requests");
   await gateway.close();
+  await store.close();
   await loaded.close();
   logger.info("stopped");
+  await flushLogger(logger);
   return 0;
 }
 

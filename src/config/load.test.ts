@@ -321,7 +321,7 @@ describe("issue 9: configuration messages that mislead", () => {
       "a mistyped key",
       document({ server: { prot: 4800 } }),
       [
-        'server: unknown key "prot" (did you mean "port"?); allowed here: host, port, body_limit_bytes, shutdown_grace_ms, metrics, log_level',
+        'server: unknown key "prot" (did you mean "port"?); allowed here: host, port, body_limit_bytes, shutdown_grace_ms, metrics, log_level, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, max_connections_per_client',
       ],
     ],
     [

@@ -11,7 +11,7 @@ import { loadTokenizer } from "../routing/prompt-tokens.js";
 import { createTransport, type Transport } from "../transports/index.js";
 import { AccessLog } from "../observability/access-log.js";
 import { GatewayMetrics, metricsCatalogOf } from "../observability/metrics.js";
-import { LedgerWriter } from "../ledger/ledger-writer.js";
+import { LedgerWriter, type LedgerWriterOptions } from "../ledger/ledger-writer.js";
 import type { Store } from "../store/index.js";
 import { createAuthFailureLog } from "../http/auth-failure-log.js";
 import { ReportBus } from "./finish.js";
@@ -28,6 +28,8 @@ export interface GatewayServices {
   /** The finish point's subscribers: access log and metrics here, the ledger when a store is given. */
   readonly reports: ReportBus;
   readonly metrics: GatewayMetrics;
+  /** The store the ledger is written to and the reports read; undefined when there is none (tests). */
+  readonly store: Store | undefined;
   /** Writes one ledger row per request, in batches; undefined when the gateway runs without a store. */
   readonly ledger: LedgerWriter | undefined;
   /** The pipeline's admit step: governance (budgets, rate limits) decides here. */
@@ -45,6 +47,8 @@ export interface ComposeOptions {
   readonly logger: Logger;
   /** The opened store (the caller opens and closes it): the ledger is written there. */
   readonly store?: Store | undefined;
+  /** The ledger writer's bounds and timings, when not its defaults (tests flush sooner). */
+  readonly ledger?: Omit<LedgerWriterOptions, "store" | "logger"> | undefined;
   readonly admission?: Admission;
 }
 
@@ -85,7 +89,7 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
   );
   const accessLog = new AccessLog(logger, { enabled: config.log.requests });
   const ledger =
-    options.store === undefined ? undefined : new LedgerWriter({ store: options.store.ledger, logger });
+    options.store === undefined ? undefined : new LedgerWriter({ ...options.ledger, store: options.store.ledger, logger });
   const metrics = new GatewayMetrics({
     catalog: metricsCatalogOf(config),
     health: { view: health, now: Date.now },
@@ -112,6 +116,7 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     admission: options.admission ?? openAdmission,
     reports,
     metrics,
+    store: options.store,
     ledger,
     nowSeconds: () => Math.floor(Date.now() / 1000),
     clock: Date.now,

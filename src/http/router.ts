@@ -11,6 +11,7 @@ import { sendAnthropicError, sendJson, sendOpenAIError } from "./respond.js";
 import { anthropicCountTokens, anthropicMessages, isAnthropicPath } from "./routes/anthropic-messages.js";
 import { matchAzurePath } from "./azure-paths.js";
 import { adminPlan } from "./routes/admin-plan.js";
+import { adminReport } from "./routes/admin-reports.js";
 import type { RequestContext } from "./routes/context.js";
 import { metricsRoute } from "./routes/metrics.js";
 import { openaiListModels, openaiRetrieveModel } from "./routes/models.js";
@@ -195,6 +196,13 @@ function matchRoute(method: string, path: string, url: string, query: number): R
     const search = new URLSearchParams(query === -1 ? "" : url.slice(query + 1));
     return route("admin", true, false, (services, request, response, context) =>
       adminPlan(services, request, response, context, search),
+    );
+  }
+  if (method === "GET" && path.startsWith("/admin/reports/") && path.length > 15) {
+    const kind = path.slice(15);
+    const search = new URLSearchParams(query === -1 ? "" : url.slice(query + 1));
+    return route("admin", true, false, (services, _request, response, context) =>
+      adminReport(services, response, context, kind, search),
     );
   }
   const allowed = knownPaths.get(path) ?? (path.startsWith("/v1/models/") ? "GET" : undefined);

@@ -5,7 +5,7 @@ import type { GatewayConfig } from "../config/types.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { ConnectionLimiter, refusalBytes, refuseClientError } from "./connection-guard.js";
 import { createRequestHandler, type RouterState } from "./router.js";
-import { composeGateway, type GatewayServices } from "../gateway/compose.js";
+import { composeGateway, type ComposeOptions, type GatewayServices } from "../gateway/compose.js";
 import type { Store } from "../store/index.js";
 import { endOpenStream } from "./sse-sink.js";
 
@@ -30,8 +30,9 @@ export async function startGateway(
   listen: { host?: string; port?: number } = {},
   /** The opened store the ledger is written to (the caller closes it after `close()`). */
   store?: Store,
+  ledger?: ComposeOptions["ledger"],
 ): Promise<RunningGateway> {
-  const services = composeGateway(config, { logger, store });
+  const services = composeGateway(config, { logger, store, ledger });
   const state: RouterState = { accepting: true, cutting: false };
   const settings = config.server;
   const inFlight = new Set<ServerResponse>();

@@ -21,6 +21,8 @@ const config = parseConfigText(
   `
 keys:
   - { name: team-a-key, key: "\${TEAM_KEY}", tenant: team-a }
+tenants:
+  team-a: {}
 providers:
   azure-eastus: { kind: azure, region: eastus, endpoint: https://example.openai.azure.com, api_key: "\${AZURE_KEY}" }
   openai: { kind: openai, api_key: "\${OPENAI_KEY}" }

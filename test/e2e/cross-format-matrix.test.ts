@@ -11,12 +11,29 @@ import { startHarness, testKey, type Harness } from "../support/harness.js";
 let harness: Harness;
 let anthropic: Anthropic;
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = await startHarness(undefined, { ledger: true });
   anthropic = new Anthropic({ apiKey: testKey, baseURL: harness.gateway.url, maxRetries: 0 });
 });
 afterAll(async () => {
   await harness.close();
 });
+
+/** The request's ledger row has exactly the tokens the client was told, and its route. */
+async function expectLedger(
+  requestId: string | null,
+  provider: string,
+  usage: { input: number | undefined; output: number | undefined },
+): Promise<void> {
+  const row = await harness.ledgerRow(requestId);
+  expect(row).toMatchObject({
+    provider,
+    inputTokens: usage.input,
+    outputTokens: usage.output,
+    usageEstimated: false,
+    outcome: "ok",
+  });
+  expect(row?.costUsd).toBeGreaterThan(0);
+}
 
 /** One provider of each kind, and a model it serves in the demo catalog. */
 const cells: { kind: string; provider: string; model: string }[] = [
@@ -55,6 +72,10 @@ describe.each(cells)("$kind ($provider, $model)", ({ provider, model }) => {
     expect(data.choices[0]?.finish_reason).toBe("stop");
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
     expect(data.usage?.completion_tokens).toBeGreaterThan(0);
+    await expectLedger(response.headers.get("x-request-id"), provider, {
+      input: data.usage?.prompt_tokens,
+      output: data.usage?.completion_tokens,
+    });
   });
 
   it("issue 9: OpenAI SDK: JSON mode answers valid JSON (json_object and json_schema)", async () => {
@@ -103,6 +124,10 @@ describe.each(cells)("$kind ($provider, $model)", ({ provider, model }) => {
     expect(text.length).toBeGreaterThan(0);
     expect(finish).toBe("stop");
     expect(usage?.completion_tokens).toBeGreaterThan(0);
+    await expectLedger(response.headers.get("x-request-id"), provider, {
+      input: usage?.prompt_tokens,
+      output: usage?.completion_tokens,
+    });
   });
 
   it("OpenAI SDK: tool call", async () => {
@@ -125,6 +150,10 @@ describe.each(cells)("$kind ($provider, $model)", ({ provider, model }) => {
       city?: unknown;
     };
     expect(typeof args.city).toBe("string");
+    await expectLedger(response.headers.get("x-request-id"), provider, {
+      input: data.usage?.prompt_tokens,
+      output: data.usage?.completion_tokens,
+    });
   });
 
   it("Anthropic SDK: plain", async () => {
@@ -136,6 +165,10 @@ describe.each(cells)("$kind ($provider, $model)", ({ provider, model }) => {
     const block = data.content[0];
     expect(block?.type === "text" ? block.text.length : 0).toBeGreaterThan(0);
     expect(data.usage.output_tokens).toBeGreaterThan(0);
+    await expectLedger(response.headers.get("x-request-id"), provider, {
+      input: data.usage.input_tokens,
+      output: data.usage.output_tokens,
+    });
   });
 
   it("Anthropic SDK: streaming", async () => {
@@ -148,6 +181,11 @@ describe.each(cells)("$kind ($provider, $model)", ({ provider, model }) => {
     expect(block?.type === "text" ? block.text.length : 0).toBeGreaterThan(0);
     expect(message.stop_reason).toBe("end_turn");
     expect(message.usage.output_tokens).toBeGreaterThan(0);
+    const { response } = await stream.withResponse();
+    await expectLedger(response.headers.get("x-request-id"), provider, {
+      input: message.usage.input_tokens,
+      output: message.usage.output_tokens,
+    });
   });
 
   it("Anthropic SDK: tool call", async () => {

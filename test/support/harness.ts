@@ -4,7 +4,12 @@ import { pino } from "pino";
 import { DEMO_PROVIDERS, demoConfigDocument } from "../../src/config/demo.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { startEmulators, type RunningEmulator } from "../../src/emulators/index.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startGateway, type RunningGateway } from "../../src/http/server.js";
+import type { LedgerRow } from "../../src/ledger/ledger-row.js";
+import { openStore, type Store } from "../../src/store/index.js";
 
 export const testKey = "sk-test-switchyard-e2e";
 
@@ -15,6 +20,10 @@ export interface Harness {
   readonly client: OpenAI;
   /** The emulator playing a demo provider (see DEMO_PROVIDERS). */
   emulator(name: string): RunningEmulator;
+  /** The ledger's SQLite store, when the harness was started with `{ ledger: true }`. */
+  readonly store: Store | undefined;
+  /** The ledger row of a request, once the writer has written it (`{ ledger: true }` only). */
+  ledgerRow(requestId: string | null): Promise<LedgerRow | undefined>;
   /** Clears every emulator's faults and request counters, and the gateway's health and circuits. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -23,6 +32,7 @@ export interface Harness {
 /** The demo topology (for gpt-4o-mini: Azure, the launch partner, then OpenAI) on emulators without pacing. */
 export async function startHarness(
   overrides: (document: Record<string, unknown>) => void = () => {},
+  options: { readonly ledger?: boolean } = {},
 ): Promise<Harness> {
   const apiKeyPrefix = "harness";
   const fleet = await startEmulators({ apiKeyPrefix, fleet: DEMO_PROVIDERS });
@@ -39,13 +49,31 @@ export async function startHarness(
   document.server = { host: "127.0.0.1", port: 0, body_limit_bytes: 64 * 1024, log_level: "silent" };
   overrides(document);
   const config = resolveConfig(document, "test", {});
-  const gateway = await startGateway(config, pino({ level: "silent" }));
+  // A ledger in a temporary SQLite file, written every 10 ms so tests need not wait for it.
+  const directory = options.ledger === true ? mkdtempSync(join(tmpdir(), "switchyard-ledger-")) : undefined;
+  const store =
+    directory === undefined
+      ? undefined
+      : await openStore({ kind: "sqlite", file: join(directory, "ledger.db") });
+  const gateway = await startGateway(config, pino({ level: "silent" }), {}, store, { flushIntervalMs: 10 });
   const client = new OpenAI({ apiKey: testKey, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
   return {
     gateway,
     emulators,
     client,
     emulator: get,
+    store,
+    async ledgerRow(requestId) {
+      const ledger = gateway.services.ledger;
+      if (store === undefined || ledger === undefined || requestId === null) return undefined;
+      // The report is published when the server side of the response closes, just after the client read it.
+      for (let waited = 0; waited < 2_000; waited += 10) {
+        await ledger.whenIdle();
+        for await (const row of store.ledger.rows({})) if (row.requestId === requestId) return row;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return undefined;
+    },
     async reset() {
       gateway.services.health.clear();
       await Promise.all(
@@ -57,6 +85,8 @@ export async function startHarness(
     },
     async close() {
       await gateway.close(1_000);
+      await store?.close();
+      if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
       await fleet.close();
     },
   };
