@@ -1,0 +1,66 @@
+import type { HealthTracker } from "../../../src/health/tracker.js";
+
+type CircuitState = "closed" | "open" | "half-open";
+
+export interface BreakerTransition {
+  readonly offering: string;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+}
+
+/**
+ * Records every circuit transition of a running gateway. It wraps the tracker instance's `admit` and
+ * `record` (every attempt passes through them) and reads the state after each call, so a drill sees
+ * closed → open → half-open → closed without the gateway exposing an event for it. Instrumentation
+ * only: the tracker's behaviour is untouched.
+ */
+export class BreakerLog {
+  readonly #tracker: HealthTracker;
+  readonly #states = new Map<string, CircuitState>();
+  #transitions: BreakerTransition[] = [];
+
+  constructor(tracker: HealthTracker) {
+    this.#tracker = tracker;
+    const admit = tracker.admit.bind(tracker);
+    const record = tracker.record.bind(tracker);
+    tracker.admit = (offering, now) => {
+      this.#observe(offering, now); // an open circuit whose time is up half-opens on this read
+      const admitted = admit(offering, now);
+      this.#observe(offering, now);
+      return admitted;
+    };
+    tracker.record = (offering, outcome, now) => {
+      record(offering, outcome, now);
+      this.#observe(offering, now);
+    };
+  }
+
+  get transitions(): readonly BreakerTransition[] {
+    return this.#transitions;
+  }
+
+  /** How many transitions of each kind, e.g. `{ "closed→open": 2, "open→half-open": 1 }`. */
+  summary(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { from, to } of this.#transitions) counts[`${from}→${to}`] = (counts[`${from}→${to}`] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Offerings whose circuit opened at least once. */
+  opened(): Set<string> {
+    return new Set(this.#transitions.filter((t) => t.to === "open").map((t) => t.offering));
+  }
+
+  clear(): void {
+    this.#states.clear();
+    this.#transitions = [];
+  }
+
+  #observe(offering: string, now: number): void {
+    const state = this.#tracker.of(offering, now)?.state ?? "closed";
+    const before = this.#states.get(offering) ?? "closed";
+    if (state === before) return;
+    this.#states.set(offering, state);
+    this.#transitions.push({ offering, from: before, to: state });
+  }
+}
