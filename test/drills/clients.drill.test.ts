@@ -37,61 +37,77 @@ describe("slow-loris clients", () => {
    */
   const cutWithinMs = drillTimeout(6_000, 70_000);
 
-  it("ordinary traffic is answered while slow-loris sockets hold connections", { timeout: drillTimeout(20_000, 120_000) }, async () => {
-    loris = new SlowLoris(fleet.gateway.port, scale.slowLorisSockets);
-    openedAt = performance.now();
-    const report = book.add(
-      await runDrill(fleet, {
-        name: `slow-loris ×${scale.slowLorisSockets}: ordinary load`,
-        load: mixOf(models.all, scale.requests),
-      }),
-    );
-    expect(report.failures).toEqual([]);
-    expect(report.internalErrors).toEqual([]);
-  });
+  it(
+    "ordinary traffic is answered while slow-loris sockets hold connections",
+    { timeout: drillTimeout(20_000, 120_000) },
+    async () => {
+      loris = new SlowLoris(fleet.gateway.port, scale.slowLorisSockets);
+      openedAt = performance.now();
+      const report = book.add(
+        await runDrill(fleet, {
+          name: `slow-loris ×${scale.slowLorisSockets}: ordinary load`,
+          load: mixOf(models.all, scale.requests),
+        }),
+      );
+      expect(report.failures).toEqual([]);
+      expect(report.internalErrors).toEqual([]);
+    },
+  );
 
   // waits for issue 10 defect 1: requestTimeout 0 leaves headersTimeout at 0, so a client that sends
   // one byte a second keeps its socket for ever.
-  it.fails("the gateway cuts every slow-loris socket within the header deadline", { timeout: cutWithinMs + 10_000 }, async () => {
-    const left = cutWithinMs - (performance.now() - openedAt);
-    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
-    expect(loris?.cut).toBe(loris?.count);
-  });
+  it.fails(
+    "the gateway cuts every slow-loris socket within the header deadline",
+    { timeout: cutWithinMs + 10_000 },
+    async () => {
+      const left = cutWithinMs - (performance.now() - openedAt);
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      expect(loris?.cut).toBe(loris?.count);
+    },
+  );
 });
 
 describe("a disconnect storm", () => {
-  it("clients hanging up mid-stream open no circuit and leave the gateway serving", { timeout: drillTimeout(25_000, 300_000) }, async () => {
-    await fleet.reset();
-    const message = [{ role: "user", content: "Tell me a long story, please." }];
-    const storm = await disconnectStorm(
-      fleet.url,
-      [
-        {
-          path: "/v1/chat/completions",
-          headers: { authorization: `Bearer ${drillKey}`, "content-type": "application/json" },
-          body: JSON.stringify({ model: models.gptMini, messages: message, stream: true }),
-        },
-        {
-          path: "/v1/messages",
-          headers: { "x-api-key": drillKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
-          body: JSON.stringify({ model: models.claude, max_tokens: 256, messages: message, stream: true }),
-        },
-      ],
-      { count: scale.stormStreams, concurrency: scale.concurrency * 2, maxAfterMs: 400, seed: 10 },
-    );
-    expect(storm.aborted).toBeGreaterThan(storm.started / 2);
-    // A client's hang-up is not the upstream's failure: no circuit may open because of it.
-    expect(fleet.breakers.opened()).toEqual(new Set());
-    const report = book.add(
-      await runDrill(fleet, {
-        name: `after a storm of ${storm.aborted} hang-ups`,
-        load: mixOf(models.all, scale.requests),
-      }),
-    );
-    expect(report.failures).toEqual([]);
-    expect(report.internalErrors).toEqual([]);
-    expect((await fetch(`${fleet.url}/healthz`)).status).toBe(200);
-  });
+  it(
+    "clients hanging up mid-stream open no circuit and leave the gateway serving",
+    { timeout: drillTimeout(25_000, 300_000) },
+    async () => {
+      await fleet.reset();
+      const message = [{ role: "user", content: "Tell me a long story, please." }];
+      const storm = await disconnectStorm(
+        fleet.url,
+        [
+          {
+            path: "/v1/chat/completions",
+            headers: { authorization: `Bearer ${drillKey}`, "content-type": "application/json" },
+            body: JSON.stringify({ model: models.gptMini, messages: message, stream: true }),
+          },
+          {
+            path: "/v1/messages",
+            headers: {
+              "x-api-key": drillKey,
+              "anthropic-version": "2023-06-01",
+              "content-type": "application/json",
+            },
+            body: JSON.stringify({ model: models.claude, max_tokens: 256, messages: message, stream: true }),
+          },
+        ],
+        { count: scale.stormStreams, concurrency: scale.concurrency * 2, maxAfterMs: 400, seed: 10 },
+      );
+      expect(storm.aborted).toBeGreaterThan(storm.started / 2);
+      // A client's hang-up is not the upstream's failure: no circuit may open because of it.
+      expect(fleet.breakers.opened()).toEqual(new Set());
+      const report = book.add(
+        await runDrill(fleet, {
+          name: `after a storm of ${storm.aborted} hang-ups`,
+          load: mixOf(models.all, scale.requests),
+        }),
+      );
+      expect(report.failures).toEqual([]);
+      expect(report.internalErrors).toEqual([]);
+      expect((await fetch(`${fleet.url}/healthz`)).status).toBe(200);
+    },
+  );
 });
 
 describe("memory under a soak", () => {
@@ -106,26 +122,31 @@ describe("memory under a soak", () => {
    */
   const boundMb = 8;
 
-  it(`the live heap grows by less than ${boundMb} MiB after warm-up`, { timeout: drillTimeout(40_000, 600_000) }, async () => {
-    const perRound = scale.name === "long" ? scale.requests : 48;
-    const samples: number[] = [];
-    const rssBefore = memory().rssMb;
-    for (let round = 0; round < scale.soakRounds; round++) {
-      const report = await runDrill(fleet, {
-        name: `soak round ${round + 1}`,
-        // Each round some failures too: failover paths must not leak either.
-        setup: (f) => f.fault("openai", { status: 503, count: 8 }),
-        load: mixOf(models.all, perRound),
-      });
-      expect(report.failures).toEqual([]);
-      samples.push(liveHeapMb());
-      if (round === scale.soakRounds - 1) book.add({ ...report, name: `soak: ${scale.soakRounds} × ${perRound}` });
-    }
-    const growth = (samples.at(-1) ?? 0) - (samples[0] ?? 0);
-    console.log(
-      `memory soak: live heap after each round ${samples.map((mb) => mb.toFixed(1)).join(", ")} MiB; ` +
-        `growth after warm-up ${growth.toFixed(1)} MiB (bound ${boundMb}); rss ${rssBefore.toFixed(0)}→${memory().rssMb.toFixed(0)} MiB`,
-    );
-    expect(growth).toBeLessThan(boundMb);
-  });
+  it(
+    `the live heap grows by less than ${boundMb} MiB after warm-up`,
+    { timeout: drillTimeout(40_000, 600_000) },
+    async () => {
+      const perRound = scale.name === "long" ? scale.requests : 48;
+      const samples: number[] = [];
+      const rssBefore = memory().rssMb;
+      for (let round = 0; round < scale.soakRounds; round++) {
+        const report = await runDrill(fleet, {
+          name: `soak round ${round + 1}`,
+          // Each round some failures too: failover paths must not leak either.
+          setup: (f) => f.fault("openai", { status: 503, count: 8 }),
+          load: mixOf(models.all, perRound),
+        });
+        expect(report.failures).toEqual([]);
+        samples.push(liveHeapMb());
+        if (round === scale.soakRounds - 1)
+          book.add({ ...report, name: `soak: ${scale.soakRounds} × ${perRound}` });
+      }
+      const growth = (samples.at(-1) ?? 0) - (samples[0] ?? 0);
+      console.log(
+        `memory soak: live heap after each round ${samples.map((mb) => mb.toFixed(1)).join(", ")} MiB; ` +
+          `growth after warm-up ${growth.toFixed(1)} MiB (bound ${boundMb}); rss ${rssBefore.toFixed(0)}→${memory().rssMb.toFixed(0)} MiB`,
+      );
+      expect(growth).toBeLessThan(boundMb);
+    },
+  );
 });

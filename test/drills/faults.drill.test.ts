@@ -75,17 +75,21 @@ describe("one provider failing: every request still answered", () => {
     expect(served(report, "aws-us-east-1")).toBe(0);
   });
 
-  it("a stall before the response headers on gemini, streaming (first_token_ms 1 s)", { timeout }, async () => {
-    const report = book.add(
-      await runDrill(fleet, {
-        name: "stall before headers: gemini",
-        setup: (f) => f.fault("gemini", { latency_ms: 5_000, match: "stream", count: 6 }),
-        load: mixOf([models.gemini], Math.max(16, scale.requests / 3)),
-      }),
-    );
-    expectHealthyTargets(report);
-    expect(report.failovers).toBeGreaterThan(0);
-  });
+  it(
+    "a stall before the response headers on gemini, streaming (first_token_ms 1 s)",
+    { timeout },
+    async () => {
+      const report = book.add(
+        await runDrill(fleet, {
+          name: "stall before headers: gemini",
+          setup: (f) => f.fault("gemini", { latency_ms: 5_000, match: "stream", count: 6 }),
+          load: mixOf([models.gemini], Math.max(16, scale.requests / 3)),
+        }),
+      );
+      expectHealthyTargets(report);
+      expect(report.failovers).toBeGreaterThan(0);
+    },
+  );
 
   it("streams cut before their first byte (anthropic, azure-eastus)", { timeout }, async () => {
     const report = book.add(
@@ -102,42 +106,54 @@ describe("one provider failing: every request still answered", () => {
     expect(report.failovers).toBeGreaterThan(0);
   });
 
-  it("errors hidden in 200 streams before any content (a Bedrock exception, an Anthropic error event)", { timeout }, async () => {
-    const report = book.add(
-      await runDrill(fleet, {
-        name: "hidden errors before content",
-        setup: async (f) => {
-          await f.fault("aws-us-east-1", { stream_error: true, stream_error_after_chunks: 1, match: "stream" });
-          await f.fault("anthropic", { stream_error: true, stream_error_after_chunks: 1, match: "stream" });
-        },
-        load: mixOf([models.llama, models.claude], scale.requests, { stream: true }),
-      }),
-    );
-    expectHealthyTargets(report);
-    expect(served(report, "aws-us-east-1") + served(report, "anthropic")).toBe(0);
-  });
+  it(
+    "errors hidden in 200 streams before any content (a Bedrock exception, an Anthropic error event)",
+    { timeout },
+    async () => {
+      const report = book.add(
+        await runDrill(fleet, {
+          name: "hidden errors before content",
+          setup: async (f) => {
+            await f.fault("aws-us-east-1", {
+              stream_error: true,
+              stream_error_after_chunks: 1,
+              match: "stream",
+            });
+            await f.fault("anthropic", { stream_error: true, stream_error_after_chunks: 1, match: "stream" });
+          },
+          load: mixOf([models.llama, models.claude], scale.requests, { stream: true }),
+        }),
+      );
+      expectHealthyTargets(report);
+      expect(served(report, "aws-us-east-1") + served(report, "anthropic")).toBe(0);
+    },
+  );
 
-  it("a provider down for a while, then back: its circuit opens, half-opens and closes", { timeout: drillTimeout(20_000, 300_000) }, async () => {
-    const report = book.add(
-      await runDrill(fleet, {
-        name: `down ${scale.downMs / 1000} s and back: azure-eastus`,
-        setup: (f) => f.fault("azure-eastus", { reset: true }),
-        during: async (f) => {
-          await sleep(scale.downMs);
-          await f.clearFault("azure-eastus");
-          // Long enough for open_ms (1 s) to pass and a half-open probe to close the circuit.
-          await sleep(2_000);
-        },
-        stopWithDuring: true,
-        load: endlessMixOf(models.all),
-      }),
-    );
-    expectHealthyTargets(report);
-    expect(report.breakers["closed→open"]).toBeGreaterThan(0);
-    expect(report.breakers["half-open→closed"]).toBeGreaterThan(0);
-    const after = await runLoad(fleet.url, mixOf([models.gptMini], 4), { concurrency: 1 });
-    expect(after.map((result) => result.provider)).toEqual(Array(4).fill("azure-eastus"));
-  });
+  it(
+    "a provider down for a while, then back: its circuit opens, half-opens and closes",
+    { timeout: drillTimeout(20_000, 300_000) },
+    async () => {
+      const report = book.add(
+        await runDrill(fleet, {
+          name: `down ${scale.downMs / 1000} s and back: azure-eastus`,
+          setup: (f) => f.fault("azure-eastus", { reset: true }),
+          during: async (f) => {
+            await sleep(scale.downMs);
+            await f.clearFault("azure-eastus");
+            // Long enough for open_ms (1 s) to pass and a half-open probe to close the circuit.
+            await sleep(2_000);
+          },
+          stopWithDuring: true,
+          load: endlessMixOf(models.all),
+        }),
+      );
+      expectHealthyTargets(report);
+      expect(report.breakers["closed→open"]).toBeGreaterThan(0);
+      expect(report.breakers["half-open→closed"]).toBeGreaterThan(0);
+      const after = await runLoad(fleet.url, mixOf([models.gptMini], 4), { concurrency: 1 });
+      expect(after.map((result) => result.provider)).toEqual(Array(4).fill("azure-eastus"));
+    },
+  );
 });
 
 describe("per provider: each one failing hard with 503s, alone", () => {
@@ -178,24 +194,28 @@ describe("combinations", () => {
     expect(new Set(claude.map((result) => result.provider))).toEqual(new Set(["gcp-europe-west4"]));
   });
 
-  it("every offering of one model down: only that model fails, with a clear 5xx, the others are answered", { timeout }, async () => {
-    const gemini = ["gemini", "gcp-us-central1", "gcp-europe-west4"];
-    const report = book.add(
-      await runDrill(fleet, {
-        name: "combo: every Gemini cloud down",
-        setup: async (f) => {
-          for (const provider of gemini) await f.fault(provider, { status: 503 });
-        },
-        load: mixOf(models.all, scale.requests),
-        // No eligible offering of Gemini is healthy; every other model still has one.
-        mustSucceed: (result) => result.request.model !== models.gemini,
-      }),
-    );
-    expectHealthyTargets(report);
-    const failed = report.results.filter((result) => !result.ok);
-    expect(failed.length).toBeGreaterThan(0);
-    expect(new Set(failed.map((result) => result.status))).toEqual(new Set([503]));
-  });
+  it(
+    "every offering of one model down: only that model fails, with a clear 5xx, the others are answered",
+    { timeout },
+    async () => {
+      const gemini = ["gemini", "gcp-us-central1", "gcp-europe-west4"];
+      const report = book.add(
+        await runDrill(fleet, {
+          name: "combo: every Gemini cloud down",
+          setup: async (f) => {
+            for (const provider of gemini) await f.fault(provider, { status: 503 });
+          },
+          load: mixOf(models.all, scale.requests),
+          // No eligible offering of Gemini is healthy; every other model still has one.
+          mustSucceed: (result) => result.request.model !== models.gemini,
+        }),
+      );
+      expectHealthyTargets(report);
+      const failed = report.results.filter((result) => !result.ok);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(new Set(failed.map((result) => result.status))).toEqual(new Set([503]));
+    },
+  );
 
   it("mixed faults on five providers at once, both tenants", { timeout }, async () => {
     const demo = mixOf(models.all, scale.requests);
@@ -226,19 +246,23 @@ describe("the EU-only tenant's boundary under faults", () => {
   const us = ["openai", "azure-eastus", "aws-us-east-1", "anthropic", "gcp-us-central1"];
   const euModels = () => models.all.filter((model) => model !== models.gptMini);
 
-  it("US clouds failing: EU requests are served in the EU, none is even tried in the US", { timeout }, async () => {
-    const report = book.add(
-      await runDrill(fleet, {
-        name: "residency: US clouds failing",
-        setup: async (f) => {
-          for (const provider of us) await f.fault(provider, { status: 503 });
-        },
-        load: mixOf(euModels(), scale.requests, { key: euKey }),
-      }),
-    );
-    expectHealthyTargets(report);
-    for (const provider of us) expect(await fleet.requestCount(provider)).toBe(0);
-  });
+  it(
+    "US clouds failing: EU requests are served in the EU, none is even tried in the US",
+    { timeout },
+    async () => {
+      const report = book.add(
+        await runDrill(fleet, {
+          name: "residency: US clouds failing",
+          setup: async (f) => {
+            for (const provider of us) await f.fault(provider, { status: 503 });
+          },
+          load: mixOf(euModels(), scale.requests, { key: euKey }),
+        }),
+      );
+      expectHealthyTargets(report);
+      for (const provider of us) expect(await fleet.requestCount(provider)).toBe(0);
+    },
+  );
 
   it("EU clouds failing: EU requests fail with a 503 rather than leave the EU", { timeout }, async () => {
     const report = book.add(

@@ -41,31 +41,39 @@ const served = (report: DrillReport, provider: string): number =>
   report.results.filter((result) => result.provider === provider).length;
 
 describe("slow streams", () => {
-  it("slow drip streams (Bedrock at 25 tokens/s) are relayed whole, not cut or failed over", { timeout }, async () => {
-    const report = book.add(
-      await runDrill(fleet, {
-        name: "slow drip: aws-us-east-1",
-        load: mixOf([models.llama], Math.max(8, scale.requests / 4), { stream: true }),
-      }),
-    );
-    expect(report.failures).toEqual([]);
-    expect(report.internalErrors).toEqual([]);
-    expect(served(report, "aws-us-east-1")).toBe(report.sent);
-  });
+  it(
+    "slow drip streams (Bedrock at 25 tokens/s) are relayed whole, not cut or failed over",
+    { timeout },
+    async () => {
+      const report = book.add(
+        await runDrill(fleet, {
+          name: "slow drip: aws-us-east-1",
+          load: mixOf([models.llama], Math.max(8, scale.requests / 4), { stream: true }),
+        }),
+      );
+      expect(report.failures).toEqual([]);
+      expect(report.internalErrors).toEqual([]);
+      expect(served(report, "aws-us-east-1")).toBe(report.sent);
+    },
+  );
 
   // waits for issue 10 defect 2: first_token_ms is only undici's headers timeout, so a stream whose
   // headers come at once and whose first token takes 3 s is waited for instead of failed over.
-  it.fails("a stall after the headers, before the first token, fails over within first_token_ms", { timeout }, async () => {
-    const report = book.add(
-      await runDrill(fleet, {
-        name: "stall after headers: gemini",
-        load: mixOf([models.gemini], scale.name === "long" ? 64 : 4, { stream: true }),
-        concurrency: 4,
-      }),
-    );
-    expect(report.failures).toEqual([]);
-    expect(served(report, "gemini")).toBe(0);
-  });
+  it.fails(
+    "a stall after the headers, before the first token, fails over within first_token_ms",
+    { timeout },
+    async () => {
+      const report = book.add(
+        await runDrill(fleet, {
+          name: "stall after headers: gemini",
+          load: mixOf([models.gemini], scale.name === "long" ? 64 : 4, { stream: true }),
+          concurrency: 4,
+        }),
+      );
+      expect(report.failures).toEqual([]);
+      expect(served(report, "gemini")).toBe(0);
+    },
+  );
 
   // waits for issue 10 defect 2: total_ms bounds only the time until the answer starts; a stream that
   // outlives it after its first byte should end with an error event.
@@ -73,7 +81,11 @@ describe("slow streams", () => {
     const report = book.add(
       await runDrill(fleet, {
         name: "total_ms over a drip stream",
-        load: mixOf([models.llama], 4, { stream: true, key: deadlineKey, headers: { "x-switchyard-providers": "aws-us-east-1" } }),
+        load: mixOf([models.llama], 4, {
+          stream: true,
+          key: deadlineKey,
+          headers: { "x-switchyard-providers": "aws-us-east-1" },
+        }),
         mustSucceed: () => false,
       }),
     );
@@ -84,10 +96,12 @@ describe("slow streams", () => {
 
 describe("streams that break after their first byte", () => {
   /** Two non-streamed requests, then a stream: the mode the breaker must tell apart. */
-  const halfStreaming = (count: number) => (index: number): DrillRequest | undefined =>
-    index < count
-      ? { ingress: index % 2 === 0 ? "openai" : "anthropic", model: models.claude, stream: index % 3 === 2 }
-      : undefined;
+  const halfStreaming =
+    (count: number) =>
+    (index: number): DrillRequest | undefined =>
+      index < count
+        ? { ingress: index % 2 === 0 ? "openai" : "anthropic", model: models.claude, stream: index % 3 === 2 }
+        : undefined;
   const count = scale.name === "long" ? 600 : 30;
 
   // waits for issue 10 defect 4: health counts a stream failure after the first byte, but the
@@ -96,24 +110,28 @@ describe("streams that break after their first byte", () => {
   it.fails.each([
     ["cut", { cut_after_chunks: 4, match: "stream" }],
     ["an error event", { stream_error: true, stream_error_after_chunks: 4, match: "stream" }],
-  ])("%s after the first byte on anthropic: the breaker keeps streams off it", { timeout }, async (what, fault) => {
-    const report = book.add(
-      await runDrill(fleet, {
-        name: `after first byte (${what}): anthropic`,
-        setup: (f) => f.fault("anthropic", fault),
-        load: halfStreaming(count),
-        // Sequential, so the outcomes interleave the same way on every run.
-        concurrency: 1,
-        // A stream that broke after its first byte cannot fail over: the client's error event is right.
-        mustSucceed: (result) => !result.request.stream,
-      }),
-    );
-    expect(report.failures).toEqual([]);
-    expect(report.internalErrors).toEqual([]);
-    const failedStreams = report.results.filter((result) => result.request.stream && !result.ok);
-    expect(failedStreams.every((result) => result.failure === "stream error event")).toBe(true);
-    // At most the breaker's threshold (3) before it opens for streams, plus one per half-open probe.
-    const probes = report.breakers["open→half-open"] ?? 0;
-    expect(failedStreams.length).toBeLessThanOrEqual(3 + probes);
-  });
+  ])(
+    "%s after the first byte on anthropic: the breaker keeps streams off it",
+    { timeout },
+    async (what, fault) => {
+      const report = book.add(
+        await runDrill(fleet, {
+          name: `after first byte (${what}): anthropic`,
+          setup: (f) => f.fault("anthropic", fault),
+          load: halfStreaming(count),
+          // Sequential, so the outcomes interleave the same way on every run.
+          concurrency: 1,
+          // A stream that broke after its first byte cannot fail over: the client's error event is right.
+          mustSucceed: (result) => !result.request.stream,
+        }),
+      );
+      expect(report.failures).toEqual([]);
+      expect(report.internalErrors).toEqual([]);
+      const failedStreams = report.results.filter((result) => result.request.stream && !result.ok);
+      expect(failedStreams.every((result) => result.failure === "stream error event")).toBe(true);
+      // At most the breaker's threshold (3) before it opens for streams, plus one per half-open probe.
+      const probes = report.breakers["open→half-open"] ?? 0;
+      expect(failedStreams.length).toBeLessThanOrEqual(3 + probes);
+    },
+  );
 });

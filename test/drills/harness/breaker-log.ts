@@ -42,7 +42,8 @@ export class BreakerLog {
   /** How many transitions of each kind, e.g. `{ "closed→open": 2, "open→half-open": 1 }`. */
   summary(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const { from, to } of this.#transitions) counts[`${from}→${to}`] = (counts[`${from}→${to}`] ?? 0) + 1;
+    for (const { from, to } of this.#transitions)
+      counts[`${from}→${to}`] = (counts[`${from}→${to}`] ?? 0) + 1;
     return counts;
   }
 

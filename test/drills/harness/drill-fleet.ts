@@ -41,7 +41,9 @@ export class DrillFleet {
     this.emulators = emulators;
     this.#close = close;
     this.breakers = new BreakerLog(gateway.services.health);
-    this.regions = new Map([...gateway.services.config.providers.values()].map((p) => [p.id, p.region ?? ""]));
+    this.regions = new Map(
+      [...gateway.services.config.providers.values()].map((p) => [p.id, p.region ?? ""]),
+    );
   }
 
   static async start(options: DrillFleetOptions = {}): Promise<DrillFleet> {
@@ -57,14 +59,20 @@ export class DrillFleet {
       ),
     ]);
     const emulators = new Map<string, FleetEmulator>();
-    for (const fleet of fleets) for (const emulator of fleet.emulators) emulators.set(emulator.name, emulator);
+    for (const fleet of fleets)
+      for (const emulator of fleet.emulators) emulators.set(emulator.name, emulator);
     const upstreams = new Map<string, DemoUpstream>(emulators);
     const document = demoConfigDocument(upstreams, drillKey, 0) as Record<string, unknown>;
     document.server = { host: "127.0.0.1", port: 0, body_limit_bytes: 256 * 1024, log_level: "silent" };
     const tenants = document.tenants as Record<string, { policy: Record<string, unknown> }>;
     for (const tenant of Object.values(tenants)) {
       Object.assign(tenant.policy, {
-        retries: { attempts_per_offering: 2, backoff_base_ms: 5, backoff_max_ms: 20, retry_after_cap_ms: 5_000 },
+        retries: {
+          attempts_per_offering: 2,
+          backoff_base_ms: 5,
+          backoff_max_ms: 20,
+          retry_after_cap_ms: 5_000,
+        },
         timeouts: { first_token_ms: 1_000 },
       });
     }

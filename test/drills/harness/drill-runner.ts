@@ -61,7 +61,8 @@ export async function runDrill(fleet: DrillFleet, spec: DrillSpec): Promise<Dril
   const first = async (result: RequestResult): Promise<string | undefined> => {
     const tenant = result.request.key === euKey ? "eu-only" : "demo";
     const key = `${tenant}/${result.request.model}`;
-    if (!firstChoice.has(key)) firstChoice.set(key, (await fleet.candidates(result.request.model, tenant))[0]);
+    if (!firstChoice.has(key))
+      firstChoice.set(key, (await fleet.candidates(result.request.model, tenant))[0]);
     return firstChoice.get(key);
   };
   // The healthy plan's first choices, asked before any fault is set.
@@ -107,7 +108,8 @@ export async function runDrill(fleet: DrillFleet, spec: DrillSpec): Promise<Dril
     if (result.provider !== undefined && result.provider !== (await first(result))) failovers += 1;
     if (result.request.key === euKey && result.provider !== undefined) {
       const region = fleet.regions.get(result.provider) ?? "";
-      if (!EU_REGIONS.has(region)) residencyViolations.push(`${label}: served by ${result.provider} (${region})`);
+      if (!EU_REGIONS.has(region))
+        residencyViolations.push(`${label}: served by ${result.provider} (${region})`);
     }
   }
   const latencies = results.map((result) => result.latencyMs).sort((a, b) => a - b);

@@ -140,7 +140,8 @@ function checkBody(drillRequest: DrillRequest, text: string): string | undefined
   if (drillRequest.stream) {
     if (drillRequest.ingress === "openai") {
       if (/^data: \{"error"/m.test(text)) return "stream error event";
-      if (!/"finish_reason":"[a-z_]+"/.test(text) || !text.includes("data: [DONE]")) return "truncated stream";
+      if (!/"finish_reason":"[a-z_]+"/.test(text) || !text.includes("data: [DONE]"))
+        return "truncated stream";
       return undefined;
     }
     if (/^event: error$/m.test(text)) return "stream error event";

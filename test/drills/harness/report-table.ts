@@ -33,9 +33,15 @@ export function reportTable(title: string, reports: readonly DrillReport[]): str
     `${report.memoryBefore.heapMb.toFixed(0)}→${report.memoryAfter.heapMb.toFixed(0)}`,
     (report.durationMs / 1000).toFixed(1),
   ]);
-  const widths = header.map((name, column) => Math.max(name.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = header.map((name, column) =>
+    Math.max(name.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ");
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join("  ");
   return [`${title} (${scale.name} run)`, line(header), ...rows.map(line)].join("\n");
 }
 
