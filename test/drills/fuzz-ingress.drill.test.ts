@@ -70,6 +70,7 @@ const openaiPart = fc.oneof(
   fc.record({ type: fc.string({ maxLength: 10 }), text: anyValue }),
 );
 const openaiMessage = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ role: fc.constant("user"), content: text }) },
   fc.record({
     role: fc.constantFrom("user", "system", "developer"),
     content: fc.oneof(text, fc.array(openaiPart, { maxLength: 3 })),
@@ -107,42 +108,64 @@ const tool = fc.record({
   ),
 });
 
-const openaiBody = fc.record(
+/** Mostly a value the API accepts, sometimes anything. */
+const often = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+  fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
+
+/**
+ * A body: the required fields (mostly well-formed) and up to three optional fields (mostly valid values),
+ * so that a good share of the cases reaches the planner, a codec and an emulator rather than the validator.
+ */
+function requestOf(
+  required: Record<string, fc.Arbitrary<unknown>>,
+  optional: Record<string, fc.Arbitrary<unknown>>,
+): fc.Arbitrary<Record<string, unknown>> {
+  return fc
+    .tuple(fc.record(required), fc.subarray(Object.keys(optional), { maxLength: 3 }))
+    .chain(([body, keys]) =>
+      fc
+        .record(Object.fromEntries(keys.map((key) => [key, optional[key] ?? anyValue])))
+        .map((extra) => ({ ...body, ...extra })),
+    );
+}
+
+const openaiBody = requestOf(
   {
-    model: fc.oneof(fc.constantFrom(...["gpt-4o-mini", "missing-model", ""]), anyValue),
+    model: fc.oneof(fc.constantFrom("gpt-4o-mini", "missing-model", ""), anyValue),
     messages: fc.oneof(
-      { weight: 5, arbitrary: fc.array(openaiMessage, { minLength: 1, maxLength: 4 }) },
+      { weight: 8, arbitrary: fc.array(openaiMessage, { minLength: 1, maxLength: 4 }) },
       { weight: 1, arbitrary: anyValue },
     ),
-    stream: fc.oneof(fc.boolean(), anyValue),
-    stream_options: fc.oneof(fc.record({ include_usage: fc.boolean() }), anyValue),
-    max_tokens: fc.oneof(fc.integer({ min: -5, max: 5000 }), anyValue),
-    max_completion_tokens: fc.oneof(fc.integer({ min: 0, max: 100 }), anyValue),
-    temperature: fc.oneof(fc.double({ noNaN: false }), anyValue),
-    top_p: fc.oneof(fc.double(), anyValue),
-    stop: fc.oneof(text, fc.array(text, { maxLength: 6 }), anyValue),
-    n: fc.oneof(fc.integer({ min: 0, max: 3 }), anyValue),
-    seed: anyValue,
-    tools: fc.oneof(fc.array(tool, { maxLength: 3 }), anyValue),
-    tool_choice: fc.oneof(
-      fc.constantFrom("auto", "none", "required"),
-      fc.record({ type: fc.constant("function"), function: fc.record({ name: text }) }),
-      anyValue,
+  },
+  {
+    stream: often(fc.boolean()),
+    stream_options: often(fc.record({ include_usage: fc.boolean() })),
+    max_tokens: often(fc.integer({ min: -5, max: 5000 })),
+    max_completion_tokens: often(fc.integer({ min: 0, max: 100 })),
+    temperature: often(fc.double({ min: -1, max: 3 })),
+    top_p: often(fc.double({ min: 0, max: 1 })),
+    stop: often(fc.oneof(text, fc.array(text, { maxLength: 6 }))),
+    n: often(fc.integer({ min: 0, max: 3 })),
+    seed: often(fc.integer()),
+    tools: often(fc.array(tool, { maxLength: 3 })),
+    tool_choice: often(
+      fc.oneof(
+        fc.constantFrom("auto", "none", "required"),
+        fc.record({ type: fc.constant("function"), function: fc.record({ name: text }) }),
+      ),
     ),
-    parallel_tool_calls: anyValue,
-    response_format: fc.oneof(
+    parallel_tool_calls: often(fc.boolean()),
+    response_format: often(
       fc.constantFrom(
         { type: "json_object" },
         { type: "text" },
         { type: "json_schema", json_schema: { name: "s", schema: { type: "object" } } },
       ),
-      anyValue,
     ),
-    metadata: anyValue,
-    user: anyValue,
+    metadata: often(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 })),
+    user: often(text),
     logprobs: anyValue,
   },
-  { requiredKeys: [] },
 );
 
 const anthropicBlock = fc.oneof(
@@ -173,50 +196,44 @@ const anthropicBlock = fc.oneof(
   }),
 );
 const anthropicMessage = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ role: fc.constant("user"), content: text }) },
   fc.record({
     role: fc.constantFrom("user", "assistant"),
     content: fc.oneof(text, fc.array(anthropicBlock, { maxLength: 3 })),
   }),
   fc.record({ role: anyValue, content: anyValue }),
 );
-const anthropicBody = fc.record(
+const anthropicBody = requestOf(
   {
     model: fc.oneof(fc.constantFrom("gpt-4o-mini", "missing-model", ""), anyValue),
-    max_tokens: fc.oneof(fc.integer({ min: -5, max: 5000 }), anyValue),
+    max_tokens: often(fc.integer({ min: -5, max: 5000 })),
     messages: fc.oneof(
-      { weight: 5, arbitrary: fc.array(anthropicMessage, { minLength: 1, maxLength: 4 }) },
+      { weight: 8, arbitrary: fc.array(anthropicMessage, { minLength: 1, maxLength: 4 }) },
       { weight: 1, arbitrary: anyValue },
     ),
-    system: fc.oneof(
-      text,
-      fc.array(fc.record({ type: fc.constant("text"), text }), { maxLength: 2 }),
-      anyValue,
-    ),
-    stream: fc.oneof(fc.boolean(), anyValue),
-    temperature: fc.oneof(fc.double(), anyValue),
-    top_p: anyValue,
-    top_k: anyValue,
-    stop_sequences: fc.oneof(fc.array(text, { maxLength: 5 }), anyValue),
-    tools: fc.oneof(
+  },
+  {
+    system: often(fc.oneof(text, fc.array(fc.record({ type: fc.constant("text"), text }), { maxLength: 2 }))),
+    stream: often(fc.boolean()),
+    temperature: often(fc.double({ min: -1, max: 2 })),
+    top_p: often(fc.double({ min: 0, max: 1 })),
+    top_k: often(fc.integer({ min: -1, max: 100 })),
+    stop_sequences: often(fc.array(text, { maxLength: 5 })),
+    tools: often(
       fc.array(
-        fc.record({
-          name: text,
-          description: text,
-          input_schema: fc.oneof(fc.constant({ type: "object" }), anyValue),
-        }),
+        fc.record({ name: text, description: text, input_schema: often(fc.constant({ type: "object" })) }),
         { maxLength: 2 },
       ),
-      anyValue,
     ),
-    tool_choice: fc.oneof(
-      fc.constantFrom({ type: "auto" }, { type: "any" }, { type: "none" }),
-      fc.record({ type: fc.constant("tool"), name: text }),
-      anyValue,
+    tool_choice: often(
+      fc.oneof(
+        fc.constantFrom({ type: "auto" }, { type: "any" }, { type: "none" }),
+        fc.record({ type: fc.constant("tool"), name: text }),
+      ),
     ),
-    metadata: anyValue,
+    metadata: often(fc.record({ user_id: text })),
     thinking: anyValue,
   },
-  { requiredKeys: [] },
 );
 
 /** A body as bytes: mostly JSON of the generated object (with a real model most of the time), sometimes noise. */
