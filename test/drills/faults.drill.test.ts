@@ -165,7 +165,7 @@ describe("per provider: each one failing hard with 503s, alone", () => {
         await runDrill(fleet, {
           name: `503 always: ${provider}`,
           setup: (f) => f.fault(provider, { status: 503 }),
-          load: mixOf(models.all, scale.name === "long" ? scale.requests / 3 : 24),
+          load: mixOf(models.all, scale.name === "long" ? scale.requests / 3 : 16),
         }),
       );
       expectHealthyTargets(report);
