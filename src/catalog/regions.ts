@@ -21,6 +21,9 @@ const GEO_PATTERNS: readonly [RegExp, string][] = [
   [/^brazil/, "sa"],
 ];
 
+/** Every geography `geographyOf` can name: a policy or header may name one even if no provider is there yet. */
+export const GEOGRAPHIES: readonly string[] = [...new Set(GEO_PATTERNS.map(([, geo]) => geo))];
+
 /** The geography a region belongs to, or undefined for a name no rule knows (`global`, a host name). */
 export function geographyOf(region: string): string | undefined {
   for (const [pattern, geo] of GEO_PATTERNS) if (pattern.test(region)) return geo;

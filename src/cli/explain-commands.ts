@@ -5,6 +5,10 @@ import { GatewayError } from "../errors/gateway-error.js";
 import { noHealth } from "../health/health-view.js";
 import { formatPlan, planJson } from "../routing/explain.js";
 import { PlanningService } from "../routing/planning-service.js";
+import { UsageError } from "./cli-errors.js";
+import { defineCommand, type CommandContext, type Flags } from "./command.js";
+import { loadConfiguration } from "./configuration.js";
+import { atFlag, configFlag, jsonFlag } from "./shared-flags.js";
 
 export interface RouteOptions {
   readonly model: string | undefined;
@@ -17,9 +21,6 @@ export interface RouteOptions {
   readonly maxTokens: string | undefined;
   readonly json: boolean;
 }
-
-/** A problem with the command line: printed with the usage, exit status 2. */
-export class UsageError extends Error {}
 
 /**
  * `switchyard route`: the plan a request for a model would get, offline: catalog and policy at the
@@ -83,7 +84,7 @@ export function catalogCommand(
     : formatCatalog(config, at, label);
 }
 
-function instantOption(text: string | undefined, now: number): number {
+export function instantOption(text: string | undefined, now: number): number {
   if (text === undefined) return now;
   const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseInstant(text) : undefined;
   if (instant === undefined) throw new UsageError(`--at: "${text}" is not a date (YYYY-MM-DD)`);
@@ -95,4 +96,92 @@ function countOption(name: string, text: string | undefined): number | undefined
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new UsageError(`${name}: "${text}" is not a token count`);
   return value;
+}
+
+export const routeFlags = {
+  model: { type: "string", value: "M", description: "The model a request names (required)" },
+  tenant: { type: "string", value: "T", description: "The tenant whose policy routes it (default: default)" },
+  at: atFlag,
+  strategy: {
+    type: "string",
+    value: "S",
+    description: "Override the tenant's strategy, as x-switchyard-strategy does",
+  },
+  providers: {
+    type: "string",
+    value: "a,b",
+    description: "Narrow to these providers, as x-switchyard-providers does",
+  },
+  region: {
+    type: "string",
+    value: "R",
+    description: "Narrow to a region or geography, as x-switchyard-region does",
+  },
+  "prompt-tokens": {
+    type: "string",
+    value: "N",
+    description: "The request's prompt size, for cost estimates",
+  },
+  "max-tokens": { type: "string", value: "N", description: "The request's max_tokens, for cost estimates" },
+  json: jsonFlag,
+  config: configFlag,
+} as const satisfies Flags;
+
+export const routeCommandEntry = defineCommand({
+  name: "route",
+  summary: "Print the plan a request would get: candidates in order, and why each other offering is out.",
+  synopsis: "--model M [options]",
+  details: `Offline: the catalog and the tenant's policy at the date, without live health (every circuit closed).
+--json prints {"model","at","strategy","candidates":[{"provider","offering","reason"}],"excluded":[…]}.`,
+  flags: routeFlags,
+  async run(values, _positionals, context) {
+    const config = await offlineConfig(values.config, context);
+    context.stdout(
+      routeCommand(
+        config,
+        {
+          model: values.model,
+          tenant: values.tenant,
+          at: values.at,
+          strategy: values.strategy,
+          providers: values.providers,
+          region: values.region,
+          promptTokens: values["prompt-tokens"],
+          maxTokens: values["max-tokens"],
+          json: values.json,
+        },
+        context.now(),
+      ),
+    );
+    return 0;
+  },
+});
+
+export const catalogCommandEntry = defineCommand({
+  name: "catalog",
+  summary: "Print which provider may serve which model at a date, and each model's availability timeline.",
+  details: `--json prints {"at","models":[{"model","vendor","providers":[{"provider","available","since","reason"}]}]}
+(since: when the current state began, null if always).`,
+  flags: { at: atFlag, json: jsonFlag, config: configFlag },
+  async run(values, _positionals, context) {
+    const config = await offlineConfig(values.config, context);
+    context.stdout(catalogCommand(config, { at: values.at, json: values.json }, context.now()));
+    return 0;
+  },
+});
+
+/** The configuration as `serve` would load it, with the demo's clouds left unstarted. */
+async function offlineConfig(
+  configFlag: string | undefined,
+  context: CommandContext,
+): Promise<GatewayConfig> {
+  const { config } = await loadConfiguration({
+    configFlag,
+    env: context.env,
+    cwd: context.cwd,
+    startDemoUpstreams: false,
+    port: 4800,
+    pacing: undefined,
+  });
+  return config;
 }

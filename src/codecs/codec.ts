@@ -47,12 +47,27 @@ export interface FrameParser<Event> {
   end(): readonly Event[];
 }
 
+/** Where an image in a request comes from: inline bytes (a `data:` URL) or a link the provider fetches. */
+export type ImageSource = "data" | "url";
+
+/**
+ * Forms of input a dialect cannot carry at all, whatever the model or cloud: plain data, so that the
+ * planner (which never encodes) can leave out an offering that could not take a request, with a
+ * reason, instead of the encoder's 400 ending the failover while another offering could serve.
+ */
+export interface InputLimits {
+  /** Image sources the dialect cannot send, each with why (shown in plans, and in the 400 when no offering can). */
+  readonly rejectedImageSources?: Readonly<Partial<Record<ImageSource, string>>>;
+}
+
 /**
  * Pure translation between the canonical shapes and one wire dialect.
  * No I/O, no clock, no environment: codecs never decide routing.
  */
 export interface ChatCodec<Event = SseEvent> {
   readonly dialect: Dialect;
+  /** What the dialect cannot carry; the planner checks it per offering before any attempt. */
+  readonly inputLimits: InputLimits;
   /** Canonical → wire body. Throws GatewayError(`unsupported_parameter`) for what the dialect cannot express. */
   encodeChatRequest(request: ChatRequest, target: EncodeTarget): EncodedRequest;
   /** Wire body (parsed JSON) → canonical. Throws GatewayError(`upstream_bad_response`) on a malformed body. */

@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { availabilityAt } from "../catalog/agreements.js";
 import { geographyOf } from "../catalog/regions.js";
@@ -33,7 +35,7 @@ describe("the demo catalog tells the multi-cloud story", () => {
   });
 
   it("Claude, Gemini and Llama each on several clouds, in the US and the EU, at different prices", () => {
-    expect(servedBy("claude-sonnet-4-5", now)).toEqual([
+    expect(servedBy("claude-sonnet-4-6", now)).toEqual([
       "anthropic",
       "aws-us-east-1",
       "gcp-us-central1",
@@ -45,8 +47,26 @@ describe("the demo catalog tells the multi-cloud story", () => {
     expect(geos).toContain("us");
     expect(geos).toContain("eu");
     const claudePrices = config.offerings
-      .filter((offering) => offering.model === "claude-sonnet-4-5")
+      .filter((offering) => offering.model === "claude-sonnet-4-6")
       .map((offering) => offering.price?.input);
     expect(new Set(claudePrices).size).toBeGreaterThan(1);
+  });
+});
+
+describe("issue 9: the demo names no model its vendor's SDK calls deprecated", () => {
+  // The SDK keeps this table internal (not in its exports), so it is read from the installed file.
+  const require = createRequire(import.meta.url);
+  const sdkDirectory = dirname(require.resolve("@anthropic-ai/sdk"));
+  const { DEPRECATED_MODELS } = require(join(sdkDirectory, "internal/data/deprecated-models.js")) as {
+    DEPRECATED_MODELS: Record<string, string>;
+  };
+
+  it("no demo model or native id is in the Anthropic SDK's deprecated list", () => {
+    expect(Object.keys(DEPRECATED_MODELS)).toContain("claude-sonnet-4-5");
+    const names = [...config.models.keys(), ...config.offerings.map((offering) => offering.nativeModel)];
+    const deprecated = names.filter(
+      (name) => name.replace(/^(us|eu|apac|global)\.anthropic\./, "") in DEPRECATED_MODELS,
+    );
+    expect(deprecated).toEqual([]);
   });
 });

@@ -6,10 +6,14 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { geographyOf } from "../catalog/regions.js";
 import { parseDuration, parseInstant } from "../catalog/time.js";
+import { suggestion } from "./did-you-mean.js";
+import { formatConfigPath, interpolateEnv } from "./interpolate.js";
+import { configErrorMap, configIssueText } from "./issue-message.js";
 import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "./schema.js";
 import type {
   AgreementConfig,
   Capability,
+  DatabaseConfig,
   Duration,
   TenantConfig,
   GatewayConfig,
@@ -56,7 +60,16 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv): GatewayCon
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "not permitted to read it"
+          : code === "EISDIR"
+            ? "a directory, not a file"
+            : (error as Error).message;
+    throw new ConfigError(path, [`cannot read the file: ${reason}`]);
   }
   return parseConfigText(text, path, env);
 }
@@ -75,61 +88,18 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
 /** Validates a parsed document (after `${ENV}` interpolation) and resolves it into a frozen GatewayConfig. */
 export function resolveConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv): GatewayConfig {
   const problems: string[] = [];
-  const interpolated = interpolate(raw, [], env, problems);
+  const interpolated = interpolateEnv(raw, env, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  const parsed = configSchema.safeParse(interpolated ?? {});
+  const parsed = configSchema.safeParse(interpolated ?? {}, { error: configErrorMap, reportInput: true });
   if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(formatIssue));
   const config = build(parsed.data, source, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(config);
 }
 
-const envReference = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-function interpolate(
-  value: unknown,
-  path: readonly (string | number)[],
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): unknown {
-  if (typeof value === "string") {
-    return value.replace(envReference, (_match, name: string) => {
-      const found = env[name];
-      if (found === undefined) {
-        problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
-        return "";
-      }
-      return found;
-    });
-  }
-  if (Array.isArray(value))
-    return value.map((item, index) => interpolate(item, [...path, index], env, problems));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, problems)]),
-    );
-  }
-  return value;
-}
-
 function formatIssue(issue: z.core.$ZodIssue): string {
-  const path = formatPath(issue.path);
-  let reason = issue.message;
-  if (issue.code === "unrecognized_keys")
-    reason = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) reason = "is required";
-  if (issue.code === "invalid_union" && issue.path.length > 0 && issue.path[0] === "providers")
-    reason = `not a valid provider: ${reason}`;
-  return `${path === "" ? "(root)" : path}: ${reason}`;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += out === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
+  const path = formatConfigPath(issue.path);
+  return `${path === "" ? "(root)" : path}: ${configIssueText(issue)}`;
 }
 
 function build(file: ConfigFile, source: string, problems: string[]): GatewayConfig {
@@ -217,18 +187,30 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
     key.models?.forEach((model, modelIndex) => {
       if (!models.has(model)) problems.push(`keys[${index}].models[${modelIndex}]: unknown model "${model}"`);
     });
-    // A tenant no `tenants` entry configures routes by the default tenant's policy.
-    const defaults = tenants.get("default");
-    if (!tenants.has(key.tenant) && defaults !== undefined)
-      tenants.set(key.tenant, { id: key.tenant, policy: defaults.policy });
+    // A typo here would route the key by the default policy and erase its tenant's boundary unseen.
+    if (!tenants.has(key.tenant))
+      problems.push(
+        `keys[${index}].tenant: unknown tenant "${key.tenant}"${suggestion(key.tenant, [...tenants.keys()])}`,
+      );
     keys.push({
       name: key.name,
       sha256,
+      prefix: key.key === undefined ? undefined : visiblePrefix(key.key),
       tenant: key.tenant,
       models: key.models === undefined ? undefined : new Set(key.models),
       admin: key.admin,
     });
   });
+
+  const logLevel = file.log.level ?? file.server.log_level ?? "info";
+  if (
+    file.log.level !== undefined &&
+    file.server.log_level !== undefined &&
+    file.log.level !== file.server.log_level
+  )
+    problems.push(
+      `log.level: "${file.log.level}" contradicts server.log_level "${file.server.log_level}" (set only log.level)`,
+    );
 
   return {
     source,
@@ -237,8 +219,10 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       port: file.server.port,
       bodyLimitBytes: file.server.body_limit_bytes,
       shutdownGraceMs: file.server.shutdown_grace_ms,
-      logLevel: file.server.log_level,
+      metrics: file.server.metrics,
+      logLevel,
     },
+    log: { level: logLevel, requests: file.log.requests },
     upstream: {
       connectTimeoutMs: file.upstream.connect_timeout_ms,
       firstByteTimeoutMs: file.upstream.first_byte_timeout_ms,
@@ -258,7 +242,23 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       minRequests: file.health.breaker.min_requests,
       openMs: file.health.breaker.open_ms,
     },
+    database: buildDatabase(file.database, source),
   };
+}
+
+/** The SQLite file when no file is configured; the demo keeps its rows apart from a real gateway's. */
+export const defaultDatabaseFile = { file: "./data/switchyard.db", demo: "./data/demo.db" } as const;
+
+/**
+ * A relative SQLite file is resolved against the configuration file's directory (the demo: the working
+ * directory), so `serve` and `report` reach the same file from wherever they are started.
+ */
+function buildDatabase(database: ConfigFile["database"], source: string): DatabaseConfig {
+  if (database.url !== undefined) return { kind: "postgres", url: database.url };
+  const demo = source === "demo";
+  const file = database.file ?? (demo ? defaultDatabaseFile.demo : defaultDatabaseFile.file);
+  if (file === ":memory:") return { kind: "sqlite", file };
+  return { kind: "sqlite", file: resolve(demo ? process.cwd() : dirname(source), file) };
 }
 
 function instantAt(text: string | undefined, path: string, problems: string[]): number | undefined {
@@ -570,6 +570,15 @@ export function embeddingsDialectFor(kind: ProviderKind, nativeModel: string): E
     case "anthropic":
       return undefined;
   }
+}
+
+/**
+ * The first characters of a key, shown in logs and reports to tell keys apart: eight at most, and
+ * never more than a third of the key, so the prefix never gives most of a short key away.
+ */
+function visiblePrefix(key: string): string | undefined {
+  const length = Math.min(8, Math.floor(key.length / 3));
+  return length < 4 ? undefined : key.slice(0, length);
 }
 
 export function hashKey(key: string): string {

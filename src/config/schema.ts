@@ -9,10 +9,15 @@ import { z } from "zod";
 const providerId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "must be lower-case letters, digits, '.', '_' or '-'");
-const url = z
-  .url({ message: "must be a URL" })
-  .refine((value) => /^https?:\/\//.test(value), "must be an http(s) URL");
+/** One check, so a bad URL is reported once; a missing one is "required" (see `configIssueText`). */
+const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://example.com" });
 const positiveInt = z.number().int().positive();
+
+/** An integer in a closed range, with one message that states the whole range. */
+function integerFrom(min: number, max: number) {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
 
 export const providerKinds = [
   "openai",
@@ -193,7 +198,9 @@ export const agreementTerms = ["exclusive", "launch-partner", "preferential", "o
 const agreementSchema = z.strictObject({
   vendor: z.string().min(1),
   /** The providers the terms apply to (one cloud may have several providers: regions, accounts). */
-  channel: z.union([providerId, z.array(providerId).min(1)]),
+  channel: z.union([providerId, z.array(providerId).min(1)], {
+    error: "must be a provider id or a list of provider ids",
+  }),
   terms: z.enum(agreementTerms),
   /** launch-partner only: how long after a model's release other channels must wait (ISO-8601, e.g. P30D). */
   window: z.iso.duration({ message: "must be an ISO-8601 duration such as P30D" }).optional(),
@@ -235,7 +242,7 @@ const policySchema = z.strictObject({
   retries: z
     .strictObject({
       /** Tries of one offering before moving on (1 = never retry the same offering). */
-      attempts_per_offering: z.number().int().min(1).max(10).default(2),
+      attempts_per_offering: integerFrom(1, 10).default(2),
       backoff_base_ms: z.number().int().min(0).default(100),
       backoff_max_ms: z.number().int().min(0).default(2_000),
       /** The longest Retry-After the gateway waits for or opens a circuit for. */
@@ -298,12 +305,25 @@ const keySchema = z
     path: ["key"],
   });
 
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 const serverSchema = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),
-  port: z.number().int().min(0).max(65535).default(4800),
+  /** 0: any free port (the tests' choice). */
+  port: integerFrom(0, 65535).default(4800),
   body_limit_bytes: positiveInt.default(4 * 1024 * 1024),
   shutdown_grace_ms: z.number().int().min(0).default(10_000),
-  log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `GET /metrics`: `open` (no key, as Prometheus scrapes by default), `admin` (an admin key), or `off`. */
+  metrics: z.enum(["open", "admin", "off"]).default("open"),
+  /** The older spelling of `log.level`; kept so existing files still load (setting both differently is an error). */
+  log_level: z.enum(logLevels).optional(),
+});
+
+const logSchema = z.strictObject({
+  /** pino's level for every line the gateway writes (`info` unless `server.log_level` says otherwise). */
+  level: z.enum(logLevels).optional(),
+  /** One access-log line per request, at `info` (see docs/observability.md). */
+  requests: z.boolean().default(true),
 });
 
 const upstreamSchema = z.strictObject({
@@ -314,8 +334,26 @@ const upstreamSchema = z.strictObject({
   idle_timeout_ms: positiveInt.default(60_000),
 });
 
+/** Where the store lives: PostgreSQL when `url` is set, otherwise an SQLite file. */
+const databaseSchema = z
+  .strictObject({
+    /** `postgres://user:password@host:port/database` (usually `${DATABASE_URL}`). */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^/?#]*/, "must be a postgres:// or postgresql:// URL")
+      .refine((value) => URL.canParse(value), "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    /** The SQLite file, relative to the configuration file's directory. */
+    file: z.string().min(1).optional(),
+  })
+  .refine((database) => database.url === undefined || database.file === undefined, {
+    message: "set url (PostgreSQL) or file (SQLite), not both",
+    path: ["file"],
+  });
+
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
+  log: logSchema.prefault({}),
   upstream: upstreamSchema.prefault({}),
   keys: z.array(keySchema).min(1),
   providers: z.record(providerId, providerSchema),
@@ -324,6 +362,7 @@ export const configSchema = z.strictObject({
   agreements: z.array(agreementSchema).default([]),
   tenants: z.record(z.string().min(1), tenantSchema).default({}),
   health: healthSchema.prefault({}),
+  database: databaseSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -212,14 +212,25 @@ export interface HealthConfig {
   readonly openMs: number;
 }
 
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
 export interface KeyConfig {
   readonly name: string;
   /** Hex SHA-256 of the key; the key itself is never kept. */
   readonly sha256: string;
+  /** The key's first characters, for people telling keys apart; undefined when only a hash is configured. */
+  readonly prefix: string | undefined;
   readonly tenant: string;
   readonly models: ReadonlySet<string> | undefined;
   readonly admin: boolean;
 }
+
+/**
+ * Where the store lives (the same shape `openStore` takes). SQLite's `file` is absolute, or `:memory:`;
+ * PostgreSQL's `url` holds the password, so it is never logged.
+ */
+export type DatabaseConfig =
+  { readonly kind: "sqlite"; readonly file: string } | { readonly kind: "postgres"; readonly url: string };
 
 export interface GatewayConfig {
   /** Where the configuration came from: a file path, or `demo`. */
@@ -229,7 +240,15 @@ export interface GatewayConfig {
     readonly port: number;
     readonly bodyLimitBytes: number;
     readonly shutdownGraceMs: number;
-    readonly logLevel: string;
+    /** Who may read `GET /metrics`. */
+    readonly metrics: "open" | "admin" | "off";
+    /** The same as `log.level` (kept for the code that reads it here). */
+    readonly logLevel: LogLevel;
+  };
+  readonly log: {
+    readonly level: LogLevel;
+    /** Whether each request leaves an access-log line. */
+    readonly requests: boolean;
   };
   readonly upstream: {
     readonly connectTimeoutMs: number;
@@ -245,4 +264,5 @@ export interface GatewayConfig {
   /** Every tenant a key names; `default` always exists. */
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly health: HealthConfig;
+  readonly database: DatabaseConfig;
 }

@@ -49,6 +49,7 @@ export type Endpoint =
   | "models"
   | "admin"
   | "health"
+  | "metrics"
   | "other";
 
 /**

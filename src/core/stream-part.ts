@@ -11,6 +11,7 @@ export type StreamPart =
   | ResponseMetadataPart
   | TextDeltaPart
   | ReasoningDeltaPart
+  | RefusalDeltaPart
   | ToolCallStartPart
   | ToolCallDeltaPart
   | FinishPart
@@ -22,6 +23,12 @@ export interface ResponseMetadataPart {
   readonly id?: string;
   readonly model?: string;
   readonly created?: number;
+  /**
+   * The usage the upstream reported before any content (Anthropic's `message_start`, Gemini's first
+   * chunk): its input side is final, its output a running count. Not the stream's usage: that is the
+   * `usage` part at the end.
+   */
+  readonly usage?: Usage;
 }
 
 export interface TextDeltaPart {
@@ -31,6 +38,15 @@ export interface TextDeltaPart {
 
 export interface ReasoningDeltaPart {
   readonly type: "reasoning-delta";
+  readonly delta: string;
+}
+
+/**
+ * Words of a refusal: the model declines, and says so in place of an answer (OpenAI's `delta.refusal`).
+ * Kept apart from text so each client gets a refusal as its own API marks one.
+ */
+export interface RefusalDeltaPart {
+  readonly type: "refusal-delta";
   readonly delta: string;
 }
 

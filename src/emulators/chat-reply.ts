@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest, FunctionTool } from "./chat-request.js";
 import { hash32 } from "./hashing.js";
+import { instructedFormat } from "./instructed-format.js";
 import { sampleFromSchema } from "./sample-value.js";
 import { countPromptTokens, countTextTokens, truncateToTokens } from "./tokens.js";
 
@@ -76,13 +77,12 @@ function composeText(request: ChatRequest): string {
   const said = lastUserText(request.messages);
   const sentence = CORPUS[hash32(said) % CORPUS.length] ?? "";
   const toolResults = trailingToolResults(request.messages);
-  switch (request.responseFormat.type) {
+  const format = instructedFormat(request.messages, request.responseFormat);
+  switch (format.type) {
     case "json_object":
       return JSON.stringify({ answer: sentence, you_said: echo(said) });
     case "json_schema":
-      return JSON.stringify(
-        sampleFromSchema(request.responseFormat.schema ?? { type: "object" }, { text: said }),
-      );
+      return JSON.stringify(sampleFromSchema(format.schema ?? { type: "object" }, { text: said }));
     case "text":
       if (toolResults.length > 0) return `${toolResults.join(" ")} ${sentence}`;
       return said === "" ? `${sentence} You said nothing.` : `${sentence} You said: "${echo(said)}"`;

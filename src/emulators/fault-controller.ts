@@ -11,8 +11,11 @@ export const faultSchema = z.strictObject({
   cut_after_chunks: z.number().int().min(0).optional(),
   stream_error: z.boolean().optional(),
   stream_error_after_chunks: z.number().int().min(0).optional(),
-  /** Gemini / Vertex: answer chat with a safety block (promptFeedback, or a SAFETY candidate in streams). */
-  blocked: z.boolean().optional(),
+  /**
+   * Gemini / Vertex chat: a safety block. `true` or "prompt": the prompt is refused (`promptFeedback`, no
+   * candidates); "answer": the candidate is withheld (`finishReason: "SAFETY"`, no content).
+   */
+  blocked: z.union([z.boolean(), z.enum(["prompt", "answer"])]).optional(),
   count: z.number().int().min(1).optional(),
   match: z.enum(["chat", "embeddings", "stream", "all"]).optional(),
 });
@@ -107,6 +110,6 @@ function appliesTo(fault: Fault, request: RequestClass): boolean {
     fault.status !== undefined ||
     fault.reset === true ||
     fault.latency_ms !== undefined ||
-    (fault.blocked === true && request.operation === "chat")
+    (fault.blocked !== undefined && fault.blocked !== false && request.operation === "chat")
   );
 }

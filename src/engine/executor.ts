@@ -4,20 +4,21 @@ import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
 import type { EmbeddingsDialect, EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
 import type { StreamPart } from "../core/stream-part.js";
-import type { Usage } from "../core/usage.js";
 import type { ErrorCode } from "../errors/codes.js";
 import { GatewayError } from "../errors/gateway-error.js";
+import type { HealthMode } from "../health/health-view.js";
 import type { HealthTracker } from "../health/tracker.js";
+import { emptyPlanError, retryAfterSeconds } from "../routing/empty-plan.js";
 import type { Candidate, Plan } from "../routing/plan.js";
-import { explainEmptyPlan } from "../routing/planner.js";
 import type { Operation, Transport, UpstreamRequest } from "../transports/transport.js";
 import type { Cancellation } from "./cancellation.js";
-import { relayStream } from "./relay-stream.js";
+import { relayStream, type RelayOutcome } from "./relay-stream.js";
 import {
   exchangeBuffered,
   exchangeStreaming,
   type BufferedAnswer,
   type ExchangeRequest,
+  type StreamingAnswer,
   type UpstreamHead,
 } from "./upstream-exchange.js";
 import { classifyTransportError, ClientAbortedError } from "./upstream-failure.js";
@@ -71,21 +72,42 @@ export interface ExecutorDeps {
   readonly sleep?: (ms: number, cancellation: Cancellation) => Promise<void>;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
+  /**
+   * Runs `fire` after `ms` (monotonic) unless the returned function is called first: the stream
+   * deadlines (first token, total). Injected for tests, with `now`, so that they need no real time.
+   */
+  readonly setTimer?: (ms: number, fire: () => void) => () => void;
+  /** The upstream exchange; injected for tests. Production uses undici's dispatcher (upstream-exchange.ts). */
+  readonly exchange?: UpstreamExchange;
   /** Told the first time each provider drops or changes each parameter (later times only go in headers). */
   readonly onFirstWarning?: (provider: string, warning: Warning) => void;
 }
 
-export interface StreamOutcome {
-  readonly route: Route;
-  readonly usage: Usage | undefined;
-  /** The upstream failed after the first byte reached the client; the client got an error event. */
-  readonly failedAfterOpen: GatewayError | undefined;
+/** How the executor sends one call upstream: buffered (whole answers) or streaming. */
+export interface UpstreamExchange {
+  readonly buffered: (
+    dispatcher: Dispatcher,
+    request: ExchangeRequest,
+    cancellation: Cancellation,
+  ) => Promise<BufferedAnswer>;
+  readonly streaming: (
+    dispatcher: Dispatcher,
+    request: ExchangeRequest,
+    cancellation: Cancellation,
+  ) => Promise<StreamingAnswer>;
+}
+
+const undiciExchange: UpstreamExchange = { buffered: exchangeBuffered, streaming: exchangeStreaming };
+
+export interface StreamOutcome extends RelayOutcome {
+  /** Milliseconds from the executor's call to the first content sent to the client (failovers included). */
+  readonly ttftMs: number | undefined;
 }
 
 /**
- * Walks a plan: one attempt per candidate, in order. A retryable failure or one that concerns only
- * this offering moves on; the client's own error stops at once. Streams fail over only while no
- * byte has reached the client. The full executor (retries on the same offering, breakers) extends this.
+ * Walks a plan: attempts per candidate, in order, with retries in place, backoff, Retry-After,
+ * circuit breakers and deadlines. A retryable failure or one that concerns only this offering moves
+ * on; the client's own error stops at once. Streams fail over only while no byte has reached the client.
  */
 export class Executor {
   readonly #deps: ExecutorDeps;
@@ -93,6 +115,8 @@ export class Executor {
   readonly #clock: () => number;
   readonly #sleep: (ms: number, cancellation: Cancellation) => Promise<void>;
   readonly #random: () => number;
+  readonly #setTimer: (ms: number, fire: () => void) => () => void;
+  readonly #exchange: UpstreamExchange;
   readonly #warned = new Set<string>();
 
   constructor(deps: ExecutorDeps) {
@@ -101,6 +125,8 @@ export class Executor {
     this.#clock = deps.clock ?? Date.now;
     this.#sleep = deps.sleep ?? sleepUnlessCancelled;
     this.#random = deps.random ?? Math.random;
+    this.#setTimer = deps.setTimer ?? realTimer;
+    this.#exchange = deps.exchange ?? undiciExchange;
   }
 
   chat(
@@ -110,9 +136,11 @@ export class Executor {
     attempts: AttemptRecord[],
   ): Promise<{ result: ChatResult; route: Route }> {
     // Promise chains rather than nested async functions: fewer microtasks on the hot path.
-    return this.#walk(plan, attempts, cancellation, (candidate, record, timeouts) => {
+    return this.#walk(plan, attempts, cancellation, "whole", (candidate, record, timeouts) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = this.#noted(candidate, codec.encodeChatRequest(request, encodeTarget(candidate)));
+      const encoded = this.#encode(candidate, () =>
+        codec.encodeChatRequest(request, encodeTarget(candidate)),
+      );
       return this.#sendForJson(
         codec,
         transport,
@@ -136,25 +164,29 @@ export class Executor {
     attempts: AttemptRecord[],
     sink: ChatStreamSink,
   ): Promise<StreamOutcome> {
+    const called = this.#now();
     return this.#walk(
       plan,
       attempts,
       cancellation,
+      "stream",
       async (candidate, record, timeouts, started) => {
         const { transport, codec } = this.#chatPipeline(candidate);
-        const encoded = this.#noted(candidate, codec.encodeChatRequest(request, encodeTarget(candidate)));
+        const encoded = this.#encode(candidate, () =>
+          codec.encodeChatRequest(request, encodeTarget(candidate)),
+        );
         const answer = await this.#send(
-          exchangeStreaming,
+          this.#exchange.streaming,
           transport,
           { operation: "chat", stream: true, candidate, body: encoded.body },
           cancellation,
           timeouts,
         );
         if (answer.statusCode >= 300) throw upstreamError(codec, answer, await answer.text(), candidate);
-        let ttftMs: number | undefined;
+        let opened: number | undefined;
         const timedSink: ChatStreamSink = {
           open: (route) => {
-            ttftMs = this.#now() - started;
+            opened = this.#now();
             sink.open(route);
           },
           write: (part) => sink.write(part),
@@ -162,6 +194,9 @@ export class Executor {
           drain: () => sink.drain(),
           end: (error) => sink.end(error),
         };
+        // The deadlines count from the attempt's start: the headers may come at once and the first token late.
+        const elapsed = this.#now() - started;
+        const provider = candidate.provider.id;
         const outcome = await relayStream({
           answer,
           codec,
@@ -169,19 +204,41 @@ export class Executor {
           route: { candidate, warnings: encoded.warnings },
           cancellation,
           record: (code) => record(answer.statusCode, code),
+          deadlines: {
+            setTimer: this.#setTimer,
+            firstTokenMs: timeouts.firstByteMs - elapsed,
+            firstTokenError: () =>
+              new GatewayError(
+                "upstream_timeout",
+                `${provider} sent no first token within ${timeouts.firstByteMs} ms`,
+                { provider },
+              ),
+            totalMs: timeouts.remainingMs - elapsed,
+            totalError: () =>
+              new GatewayError(
+                "upstream_timeout",
+                `${plan.model}: the tenant's total timeout of ${plan.policy.timeouts.totalMs ?? 0} ms ran out while ${provider} was streaming`,
+                { provider },
+              ),
+          },
         });
         const health = this.#deps.health;
+        const offering = candidate.offering.id;
         if (outcome.failedAfterOpen !== undefined)
-          health.record(candidate.offering.id, { ok: false }, this.#clock());
+          health.record(offering, { ok: false, afterFirstByte: true }, this.#clock(), "stream");
         else
           health.record(
-            candidate.offering.id,
-            { ok: true, latencyMs: this.#now() - started, ttftMs },
+            offering,
+            {
+              ok: true,
+              latencyMs: this.#now() - started,
+              ttftMs: opened === undefined ? undefined : opened - started,
+            },
             this.#clock(),
+            "stream",
           );
-        return outcome;
+        return { ...outcome, ttftMs: opened === undefined ? undefined : opened - called };
       },
-      true,
     );
   }
 
@@ -191,7 +248,7 @@ export class Executor {
     cancellation: Cancellation,
     attempts: AttemptRecord[],
   ): Promise<{ result: EmbeddingsResult; route: Route }> {
-    return this.#walk(plan, attempts, cancellation, async (candidate, record, timeouts) => {
+    return this.#walk(plan, attempts, cancellation, "whole", async (candidate, record, timeouts) => {
       const transport = this.#transport(candidate);
       const dialect = candidate.offering.embeddingsDialect;
       const codec = dialect === undefined ? undefined : this.#deps.embeddingsCodecs.get(dialect);
@@ -205,7 +262,9 @@ export class Executor {
       let warnings: readonly Warning[] = [];
       let status: number | undefined;
       for (const slice of slices) {
-        const encoded = this.#noted(candidate, codec.encodeEmbeddingsRequest(slice, encodeTarget(candidate)));
+        const encoded = this.#encode(candidate, () =>
+          codec.encodeEmbeddingsRequest(slice, encodeTarget(candidate)),
+        );
         warnings = encoded.warnings;
         const answer = await this.#sendForJson(
           codec,
@@ -230,7 +289,7 @@ export class Executor {
 
   /**
    * Walks the plan: each candidate in order, retried in place while that helps, recording every
-   * attempt and its outcome in the health tracker.
+   * attempt and its outcome in the health tracker (streams also in their own breaker).
    *
    * - `retry` failures (429, 408, 5xx, resets, timeouts) try the same offering again after a backoff
    *   with full jitter, up to the policy's attempts per offering. A Retry-After opens the offering's
@@ -238,37 +297,43 @@ export class Executor {
    *   last candidate and the wait is within the cap.
    * - `next` failures (auth, model missing there, an open circuit) move to the next candidate at once.
    * - `stop` failures (the client's own 400) end the walk: no other offering would answer differently.
+   *   A codec that cannot encode the request is not the client's error while another offering may
+   *   take it: the walk moves on, and returns the codec's 400 only when no attempt was made at all.
    * Streams reach here only while no byte has gone to the client (see relay-stream).
    */
   async #walk<T>(
     plan: Plan,
     attempts: AttemptRecord[],
     cancellation: Cancellation,
+    mode: HealthMode,
     attempt: (
       candidate: Candidate,
       record: (status: number | undefined, code: ErrorCode | undefined) => void,
       timeouts: AttemptTimeouts,
       started: number,
     ) => Promise<T>,
-    recordsOwnSuccess = false,
   ): Promise<T> {
-    if (plan.candidates.length === 0) {
-      throw new GatewayError("no_offering_available", explainEmptyPlan(plan), { param: "model" });
-    }
+    if (plan.candidates.length === 0) throw emptyPlanError(plan, this.#clock());
     const { retries, timeouts } = plan.policy;
     const health = this.#deps.health;
     const deadline = timeouts.totalMs === undefined ? Infinity : this.#now() + timeouts.totalMs;
     const firstByteMs = timeouts.firstTokenMs ?? this.#deps.firstByteTimeoutMs;
     let lastError: GatewayError | undefined;
+    let refused: GatewayError | undefined;
     const skipped: string[] = [];
+    /** The earliest instant a skipped circuit lets requests through again. */
+    let reopens = Infinity;
     for (const [index, candidate] of plan.candidates.entries()) {
       const offering = candidate.offering.id;
       const isLast = index === plan.candidates.length - 1;
       for (let tryNumber = 1; ; tryNumber++) {
         const remaining = deadline - this.#now();
         if (remaining <= 0) throw totalTimeout(plan, timeouts.totalMs ?? 0, attempts.length, lastError);
-        if (!health.admit(offering, this.#clock())) {
+        const at = this.#clock();
+        if (!health.admit(offering, at, mode)) {
           skipped.push(`${offering} (circuit open)`);
+          // Half-open with a probe in flight has no end time: its probe settles within moments.
+          reopens = Math.min(reopens, health.of(offering, at, mode)?.openUntil ?? at + 1_000);
           break;
         }
         const started = this.#now();
@@ -285,14 +350,21 @@ export class Executor {
         };
         const attemptTimeouts: AttemptTimeouts = {
           firstByteMs: Math.max(1, Math.min(firstByteMs, remaining)),
+          remainingMs: remaining,
           connectMs: timeouts.connectMs,
         };
         try {
           const result = await attempt(candidate, record, attemptTimeouts, started);
-          if (!recordsOwnSuccess)
+          if (mode === "whole")
             health.record(offering, { ok: true, latencyMs: this.#now() - started }, this.#clock());
           return result;
         } catch (error) {
+          if (error instanceof EncodeRefusal) {
+            health.release(offering);
+            refused ??= error.error;
+            skipped.push(`${offering} (cannot take ${error.error.param ?? "the request"})`);
+            break;
+          }
           if (error instanceof ClientAbortedError) {
             health.release(offering);
             throw error;
@@ -311,7 +383,7 @@ export class Executor {
             failure.retryAfterSeconds === undefined
               ? undefined
               : Math.min(failure.retryAfterSeconds * 1000, retries.retryAfterCapMs);
-          health.record(offering, { ok: false, retryAfterMs }, this.#clock());
+          health.record(offering, { ok: false, retryAfterMs }, this.#clock(), mode);
           lastError = failure;
           if (failure.failover !== "retry" || tryNumber >= retries.attemptsPerOffering) break;
           let wait: number;
@@ -329,7 +401,9 @@ export class Executor {
         }
       }
     }
-    throw exhausted(plan, lastError, skipped);
+    if (lastError === undefined && refused !== undefined) throw refused;
+    const retryAfter = reopens === Infinity ? undefined : retryAfterSeconds(reopens, this.#clock());
+    throw exhausted(plan, lastError, skipped, retryAfter);
   }
 
   #transport(candidate: Candidate): Transport {
@@ -343,6 +417,18 @@ export class Executor {
     const codec = this.#deps.chatCodecs.get(candidate.offering.dialect);
     if (codec === undefined) throw missingCodec(candidate.offering.dialect);
     return { transport, codec };
+  }
+
+  /** Encodes for this offering; what its codec cannot express concerns this offering only (see `#walk`). */
+  #encode(candidate: Candidate, encode: () => EncodedRequest): EncodedRequest {
+    let encoded: EncodedRequest;
+    try {
+      encoded = encode();
+    } catch (error) {
+      if (error instanceof GatewayError && error.failover === "stop") throw new EncodeRefusal(error);
+      throw error;
+    }
+    return this.#noted(candidate, encoded);
   }
 
   /** Reports each provider × parameter warning once, so logs say it without repeating it per request. */
@@ -369,7 +455,7 @@ export class Executor {
     timeouts: AttemptTimeouts,
   ): Promise<{ statusCode: number; json: unknown }> {
     const call = { operation, stream: false, candidate, body };
-    return this.#send(exchangeBuffered, transport, call, cancellation, timeouts).then((answer) => {
+    return this.#send(this.#exchange.buffered, transport, call, cancellation, timeouts).then((answer) => {
       if (answer.statusCode >= 300)
         throw upstreamError(codec, answer, answer.body.toString("utf8"), candidate);
       return { statusCode: answer.statusCode, json: parseJson(answer, candidate) };
@@ -425,8 +511,22 @@ function sliceInputs(request: EmbeddingsRequest, max: number | undefined): Embed
 
 /** Per-attempt limits: the policy's, cut to what is left of the request's total time. */
 interface AttemptTimeouts {
+  /** Until the answer's headers, and for a stream also until its first token, from the attempt's start. */
   readonly firstByteMs: number;
+  /** What is left of the request's total time at the attempt's start (Infinity without `total_ms`). */
+  readonly remainingMs: number;
   readonly connectMs: number | undefined;
+}
+
+/** A codec could not encode the request for one offering (e.g. an image link for Bedrock Converse). */
+class EncodeRefusal extends Error {
+  override readonly name = "EncodeRefusal";
+  readonly error: GatewayError;
+
+  constructor(error: GatewayError) {
+    super(error.message);
+    this.error = error;
+  }
 }
 
 /** Every candidate was tried (or skipped): the last error, naming what was not tried and why. */
@@ -434,6 +534,7 @@ function exhausted(
   plan: Plan,
   lastError: GatewayError | undefined,
   skipped: readonly string[],
+  reopensInSeconds: number | undefined,
 ): GatewayError {
   const boundary = plan.excluded
     .filter((exclusion) => exclusion.boundary)
@@ -447,7 +548,7 @@ function exhausted(
     return new GatewayError(
       "no_offering_available",
       `${plan.model}: every eligible offering has an open circuit${suffix}`,
-      { param: "model" },
+      { param: "model", ...(reopensInSeconds === undefined ? {} : { retryAfterSeconds: reopensInSeconds }) },
     );
   }
   const count = plan.candidates.length;
@@ -455,8 +556,11 @@ function exhausted(
     count === 1 && suffix === ""
       ? lastError.message
       : `${count === 1 ? "the only eligible offering" : `all ${count} offerings`} of ${plan.model} failed; the last: ${lastError.message}${suffix}`;
+  // A transient failure without its own Retry-After gets the time the first skipped circuit closes.
+  const retryAfter =
+    lastError.retryAfterSeconds ?? (lastError.failover === "retry" ? reopensInSeconds : undefined);
   return new GatewayError(lastError.code, message, {
-    ...(lastError.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: lastError.retryAfterSeconds }),
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
     ...(lastError.provider === undefined ? {} : { provider: lastError.provider }),
     cause: lastError,
   });
@@ -474,6 +578,11 @@ function totalTimeout(
     `${plan.model}: the tenant's total timeout of ${totalMs} ms ran out after ${attempts} attempt(s)${last}`,
     lastError === undefined ? {} : { cause: lastError },
   );
+}
+
+function realTimer(ms: number, fire: () => void): () => void {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
 }
 
 function sleepUnlessCancelled(ms: number, cancellation: Cancellation): Promise<void> {

@@ -4,7 +4,7 @@ import type { Usage } from "../core/usage.js";
 import type { ErrorCode } from "../errors/codes.js";
 import { GatewayError, normalizeError } from "../errors/gateway-error.js";
 import type { Cancellation } from "./cancellation.js";
-import type { ChatStreamSink, Route, StreamOutcome } from "./executor.js";
+import type { ChatStreamSink, Route } from "./executor.js";
 import type { StreamingAnswer } from "./upstream-exchange.js";
 import { classifyTransportError } from "./upstream-failure.js";
 
@@ -12,10 +12,33 @@ import { classifyTransportError } from "./upstream-failure.js";
 const committingParts = new Set<StreamPart["type"]>([
   "text-delta",
   "reasoning-delta",
+  "refusal-delta",
   "tool-call-start",
   "tool-call-delta",
   "finish",
 ]);
+
+/** How a relayed stream ended. */
+export interface RelayOutcome {
+  readonly route: Route;
+  readonly usage: Usage | undefined;
+  /** The upstream failed after the first byte reached the client; the client got an error event. */
+  readonly failedAfterOpen: GatewayError | undefined;
+}
+
+/**
+ * The stream's deadlines, in ms from when the relay starts. Before the first content the first-token
+ * deadline fails the attempt (the executor fails over); the total deadline fails it too, or, once
+ * content has reached the client, ends the client's stream with an error event.
+ */
+export interface StreamDeadlines {
+  readonly setTimer: (ms: number, fire: () => void) => () => void;
+  readonly firstTokenMs: number;
+  readonly firstTokenError: () => GatewayError;
+  /** Infinity for no total deadline. */
+  readonly totalMs: number;
+  readonly totalError: () => GatewayError;
+}
 
 export interface RelayOptions {
   readonly answer: StreamingAnswer;
@@ -25,15 +48,16 @@ export interface RelayOptions {
   readonly cancellation: Cancellation;
   /** Records the attempt's end: undefined when it succeeded. */
   readonly record: (code: ErrorCode | undefined) => void;
+  readonly deadlines?: StreamDeadlines | undefined;
 }
 
 /**
  * Relays one upstream stream to the client: frames → events → canonical parts → the sink, chunk by
  * chunk, with backpressure. Nothing reaches the client until the first part that carries content; a
  * failure before that rejects (the executor fails over), a failure after it ends the client's stream
- * with an error event and resolves.
+ * with an error event and resolves. The deadlines (when given) are enforced on the same two sides.
  */
-export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
+export function relayStream(options: RelayOptions): Promise<RelayOutcome> {
   const { answer, codec, sink, route } = options;
   const parser = codec.createFrameParser();
   const decoder = codec.createStreamDecoder();
@@ -41,6 +65,8 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
   let opened = false;
   let done = false;
   let usage: Usage | undefined;
+  let cancelFirstToken: (() => void) | undefined;
+  let cancelTotal: (() => void) | undefined;
 
   /** Returns the error that ends the stream, if a part carried one. */
   const deliver = (parts: readonly StreamPart[]): GatewayError | undefined => {
@@ -58,6 +84,7 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
   };
   const open = (): void => {
     opened = true;
+    cancelFirstToken?.();
     sink.open(route);
     for (const held of pending) sink.write(held);
     pending.length = 0;
@@ -65,9 +92,14 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
     sink.flush();
   };
 
-  return new Promise<StreamOutcome>((resolve, reject) => {
-    const fail = (error: Error, upstreamStillOpen: boolean): void => {
+  return new Promise<RelayOutcome>((resolve, reject) => {
+    const settle = (): void => {
       done = true;
+      cancelFirstToken?.();
+      cancelTotal?.();
+    };
+    const fail = (error: Error, upstreamStillOpen: boolean): void => {
+      settle();
       if (upstreamStillOpen) answer.abort();
       if (!(error instanceof GatewayError) || !opened) {
         reject(error);
@@ -77,6 +109,18 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
       sink.end(error);
       resolve({ route, usage, failedAfterOpen: error });
     };
+
+    const deadlines = options.deadlines;
+    if (deadlines !== undefined) {
+      const expire = (error: () => GatewayError) => (): void => {
+        if (!done) fail(error(), true);
+      };
+      if (deadlines.firstTokenMs <= 0) return fail(deadlines.firstTokenError(), true);
+      if (deadlines.totalMs <= 0) return fail(deadlines.totalError(), true);
+      cancelFirstToken = deadlines.setTimer(deadlines.firstTokenMs, expire(deadlines.firstTokenError));
+      if (Number.isFinite(deadlines.totalMs))
+        cancelTotal = deadlines.setTimer(deadlines.totalMs, expire(deadlines.totalError));
+    }
 
     answer.receive({
       data(chunk) {
@@ -113,7 +157,7 @@ export function relayStream(options: RelayOptions): Promise<StreamOutcome> {
         } catch (error) {
           return fail(normalizeError(error), false);
         }
-        done = true;
+        settle();
         options.record(undefined);
         sink.end();
         resolve({ route, usage, failedAfterOpen: undefined });

@@ -38,6 +38,8 @@ export const errorCodes = {
 
   // The gateway itself.
   no_offering_available: { status: 503, type: "server_error", failover: "stop" },
+  no_offering_in_boundary: { status: 403, type: "permission_error", failover: "stop" },
+  no_offering_in_overrides: { status: 400, type: "invalid_request_error", failover: "stop" },
   shutting_down: { status: 503, type: "server_error", failover: "stop" },
   internal_error: { status: 500, type: "server_error", failover: "stop" },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -5,8 +5,22 @@ import { KeyRing } from "./keys.js";
 
 describe("KeyRing", () => {
   const ring = new KeyRing([
-    { name: "a", sha256: hashKey("sk-alpha-123"), tenant: "t-a", models: undefined, admin: false },
-    { name: "b", sha256: hashKey("sk-bravo-456"), tenant: "t-b", models: new Set(["m"]), admin: false },
+    {
+      name: "a",
+      sha256: hashKey("sk-alpha-123"),
+      tenant: "t-a",
+      prefix: undefined,
+      models: undefined,
+      admin: false,
+    },
+    {
+      name: "b",
+      sha256: hashKey("sk-bravo-456"),
+      tenant: "t-b",
+      prefix: undefined,
+      models: new Set(["m"]),
+      admin: false,
+    },
   ]);
   const codeOf = (headers: Record<string, string>): string | undefined => {
     try {

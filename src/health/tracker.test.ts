@@ -82,4 +82,41 @@ describe("HealthTracker", () => {
     expect(health.admit(id, 7_099)).toBe(false);
     expect(health.admit(id, 7_100)).toBe(true);
   });
+
+  it("streams broken after the first byte open the streams' breaker although whole answers succeed between them (issue 10, defect 4)", () => {
+    const health = new HealthTracker({ ...config, minRequests: 1_000 });
+    for (let t = 0; t < 3; t++) {
+      health.record(id, { ok: false, afterFirstByte: true }, t * 10, "stream");
+      health.record(id, { ok: true, latencyMs: 5 }, t * 10 + 5);
+    }
+    expect(health.of(id, 30, "stream")).toMatchObject({ state: "open", streamsOnly: true, openUntil: 1_020 });
+    expect(health.admit(id, 30, "stream")).toBe(false);
+    // Whole answers are not the streams' problem.
+    expect(health.of(id, 30)).toMatchObject({ state: "closed", streamsOnly: false, errorRate: 0 });
+    expect(health.admit(id, 30, "whole")).toBe(true);
+    expect(health.earliestReopen()).toBe(1_020);
+  });
+
+  it("a failure before a stream's first byte counts for the offering too", () => {
+    const health = new HealthTracker(config);
+    for (let t = 0; t < 3; t++) health.record(id, { ok: false }, t, "stream");
+    expect(health.of(id, 3)?.state).toBe("open");
+    expect(health.of(id, 3, "stream")).toMatchObject({ state: "open", streamsOnly: false });
+  });
+
+  it("a half-open stream probe needs both breakers free, and a refusal by one takes no probe of the other", () => {
+    const health = new HealthTracker(config);
+    for (let t = 0; t < 3; t++) health.record(id, { ok: false }, t);
+    // The offering's breaker half-opens at 1_002; the streams' breaker opens later, until 1_902.
+    for (let t = 900; t < 903; t++) health.record(id, { ok: false, afterFirstByte: true }, t, "stream");
+    expect(health.admit(id, 1_100, "stream")).toBe(false);
+    // The offering's probe was not taken by the refused stream: a whole answer may probe.
+    expect(health.admit(id, 1_100, "whole")).toBe(true);
+    health.record(id, { ok: true, latencyMs: 1 }, 1_200);
+    expect(health.admit(id, 1_901, "stream")).toBe(false);
+    expect(health.admit(id, 1_902, "stream")).toBe(true);
+    expect(health.admit(id, 1_903, "stream")).toBe(false);
+    health.record(id, { ok: true, latencyMs: 1, ttftMs: 1 }, 1_950, "stream");
+    expect(health.of(id, 1_950, "stream")?.state).toBe("closed");
+  });
 });

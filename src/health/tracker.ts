@@ -1,5 +1,5 @@
 import type { HealthConfig } from "../config/types.js";
-import type { HealthView, OfferingHealth } from "./health-view.js";
+import type { HealthMode, HealthView, OfferingHealth } from "./health-view.js";
 
 /** What one attempt of an offering came to, as the health tracker counts it. */
 export type Outcome =
@@ -8,6 +8,11 @@ export type Outcome =
       readonly ok: false;
       /** The upstream asked to wait (a 429's Retry-After): the circuit opens for that long. */
       readonly retryAfterMs?: number | undefined;
+      /**
+       * A stream that failed after its first byte reached the client: the offering answered, its
+       * stream broke. It counts against the offering's streams only.
+       */
+      readonly afterFirstByte?: boolean | undefined;
     };
 
 interface Slot {
@@ -24,7 +29,11 @@ interface Slot {
 
 /**
  * Live health per offering: EWMA latency and time to first token, the error rate over a sliding
- * window, and a circuit breaker.
+ * window, and a circuit breaker. Each offering has two: one that counts every attempt except streams
+ * broken after their first byte, and one for its streams alone, which counts every streamed attempt.
+ * A stream is admitted only when both let it through; a whole answer only needs the first. So an
+ * offering whose streams break mid-way is skipped for streams while whole answers from it still flow
+ * (and those successes no longer hide the broken streams, as they did with one shared breaker).
  *
  * closed ─(N consecutive failures, or error rate ≥ R over ≥ M outcomes, or a Retry-After)→ open
  * open ─(open_ms elapsed, or the Retry-After)→ half-open: one probe at a time
@@ -34,6 +43,8 @@ interface Slot {
  */
 export class HealthTracker implements HealthView {
   readonly #slots = new Map<string, Slot>();
+  /** The streams' own breaker per offering. */
+  readonly #streamSlots = new Map<string, Slot>();
   readonly #config: HealthConfig;
   #version = 0;
 
@@ -43,8 +54,9 @@ export class HealthTracker implements HealthView {
 
   earliestReopen(): number {
     let earliest = Infinity;
-    for (const slot of this.#slots.values())
-      if (slot.state === "open" && slot.openUntil < earliest) earliest = slot.openUntil;
+    for (const slots of [this.#slots, this.#streamSlots])
+      for (const slot of slots.values())
+        if (slot.state === "open" && slot.openUntil < earliest) earliest = slot.openUntil;
     return earliest;
   }
 
@@ -52,17 +64,26 @@ export class HealthTracker implements HealthView {
     this.#config = config;
   }
 
-  of(offeringId: string, now: number): OfferingHealth | undefined {
+  of(offeringId: string, now: number, mode: HealthMode = "whole"): OfferingHealth | undefined {
     const slot = this.#slots.get(offeringId);
-    if (slot === undefined) return undefined;
-    this.#advance(slot, now);
+    const stream = mode === "stream" ? this.#streamSlots.get(offeringId) : undefined;
+    if (slot !== undefined) this.#advance(slot, now);
+    if (stream !== undefined) this.#advance(stream, now);
+    const main = slot ?? stream;
+    if (main === undefined) return undefined;
+    // The streams' breaker speaks when it is worse than the offering's.
+    const worse = stream !== undefined && severity(stream) > (slot === undefined ? -1 : severity(slot));
+    const deciding = worse ? stream : main;
+    const rated =
+      stream !== undefined && stream.window.errorRate(now) > main.window.errorRate(now) ? stream : main;
     return {
-      state: slot.state,
-      openUntil: slot.state === "open" ? slot.openUntil : undefined,
-      latencyMs: slot.latencyMs,
-      ttftMs: slot.ttftMs,
-      errorRate: slot.window.errorRate(now),
-      samples: slot.window.total(now),
+      state: deciding.state,
+      openUntil: deciding.state === "open" ? deciding.openUntil : undefined,
+      streamsOnly: worse,
+      latencyMs: main.latencyMs,
+      ttftMs: main.ttftMs ?? stream?.ttftMs,
+      errorRate: rated.window.errorRate(now),
+      samples: rated.window.total(now),
     };
   }
 
@@ -70,18 +91,32 @@ export class HealthTracker implements HealthView {
    * Called before an attempt: false when the circuit is open, or half-open with a probe already in
    * flight (the executor then moves on). A true answer in half-open state makes this attempt the probe.
    */
-  admit(offeringId: string, now: number): boolean {
+  admit(offeringId: string, now: number, mode: HealthMode = "whole"): boolean {
     const slot = this.#slots.get(offeringId);
-    if (slot === undefined) return true;
-    this.#advance(slot, now);
-    if (slot.state === "closed") return true;
-    if (slot.state === "open" || slot.probing) return false;
-    slot.probing = true;
+    const stream = mode === "stream" ? this.#streamSlots.get(offeringId) : undefined;
+    // Checked before either is marked probing: a refusal by one must not leave the other's probe taken.
+    for (const each of [slot, stream]) {
+      if (each === undefined) continue;
+      this.#advance(each, now);
+      if (each.state === "open" || (each.state === "half-open" && each.probing)) return false;
+    }
+    for (const each of [slot, stream]) if (each?.state === "half-open") each.probing = true;
     return true;
   }
 
-  record(offeringId: string, outcome: Outcome, now: number): void {
-    const slot = this.#slot(offeringId);
+  /** Counts an attempt's outcome; `mode` says whether it was a stream (see the class comment). */
+  record(offeringId: string, outcome: Outcome, now: number, mode: HealthMode = "whole"): void {
+    if (mode === "stream") this.#apply(this.#slot(this.#streamSlots, offeringId), outcome, now);
+    if (!outcome.ok && outcome.afterFirstByte === true) {
+      // The offering itself answered; only its streams' breaker counts the break.
+      const slot = this.#slots.get(offeringId);
+      if (slot !== undefined) slot.probing = false;
+      return;
+    }
+    this.#apply(this.#slot(this.#slots, offeringId), outcome, now);
+  }
+
+  #apply(slot: Slot, outcome: Outcome, now: number): void {
     this.#advance(slot, now);
     const { ewmaAlpha } = this.#config;
     slot.window.add(now, !outcome.ok);
@@ -110,13 +145,16 @@ export class HealthTracker implements HealthView {
   /** Forgets everything (tests; an operator's reset). */
   clear(): void {
     this.#slots.clear();
+    this.#streamSlots.clear();
     this.#version += 1;
   }
 
   /** An admitted attempt ended without an outcome worth counting (the client went away). */
   release(offeringId: string): void {
-    const slot = this.#slots.get(offeringId);
-    if (slot !== undefined) slot.probing = false;
+    for (const slots of [this.#slots, this.#streamSlots]) {
+      const slot = slots.get(offeringId);
+      if (slot !== undefined) slot.probing = false;
+    }
   }
 
   #open(slot: Slot, until: number): void {
@@ -133,8 +171,8 @@ export class HealthTracker implements HealthView {
     }
   }
 
-  #slot(offeringId: string): Slot {
-    let slot = this.#slots.get(offeringId);
+  #slot(slots: Map<string, Slot>, offeringId: string): Slot {
+    let slot = slots.get(offeringId);
     if (slot === undefined) {
       slot = {
         state: "closed",
@@ -145,10 +183,15 @@ export class HealthTracker implements HealthView {
         ttftMs: undefined,
         window: new OutcomeWindow(this.#config.windowMs),
       };
-      this.#slots.set(offeringId, slot);
+      slots.set(offeringId, slot);
     }
     return slot;
   }
+}
+
+/** open > half-open > closed. */
+function severity(slot: Slot): number {
+  return slot.state === "open" ? 2 : slot.state === "half-open" ? 1 : 0;
 }
 
 function ewma(previous: number | undefined, sample: number, alpha: number): number {

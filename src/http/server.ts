@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/types.js";
 import { createRequestHandler, type RouterState } from "./router.js";
-import { createServices, type GatewayServices } from "./services.js";
+import { composeGateway, type GatewayServices } from "../gateway/compose.js";
+import type { Store } from "../store/index.js";
 
 export interface RunningGateway {
   readonly url: string;
@@ -20,9 +21,11 @@ export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
   listen: { host?: string; port?: number } = {},
+  /** The opened store the ledger is written to (the caller closes it after `close()`). */
+  store?: Store,
 ): Promise<RunningGateway> {
-  const services = createServices(config, logger);
-  const state: RouterState = { accepting: true };
+  const services = composeGateway(config, { logger, store });
+  const state: RouterState = { accepting: true, cutting: false };
   const server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 0 },
     createRequestHandler(services, state),
@@ -62,6 +65,7 @@ async function shutdown(
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
+      state.cutting = true;
       server.closeAllConnections();
       resolve();
     }, graceMs);
@@ -70,4 +74,6 @@ async function shutdown(
   clearInterval(idleSweep);
   clearTimeout(timer);
   await services.pools.close();
+  // Every request has ended, so every report is queued: write the ledger out before the store closes.
+  await services.ledger?.close();
 }

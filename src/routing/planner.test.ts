@@ -225,7 +225,15 @@ describe("planner", () => {
 });
 
 function healthy(latencyMs: number): OfferingHealth {
-  return { state: "closed", openUntil: undefined, latencyMs, ttftMs: undefined, errorRate: 0, samples: 5 };
+  return {
+    state: "closed",
+    openUntil: undefined,
+    streamsOnly: false,
+    latencyMs,
+    ttftMs: undefined,
+    errorRate: 0,
+    samples: 5,
+  };
 }
 
 describe("planner invariants (fast-check)", () => {

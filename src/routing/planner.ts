@@ -1,10 +1,13 @@
 import { availabilityAt, type Availability, type CatalogView } from "../catalog/agreements.js";
 import { regionMatches } from "../catalog/regions.js";
 import { formatTime } from "../catalog/time.js";
+import type { InputLimits } from "../codecs/codec.js";
 import type { Capability, OfferingConfig, PolicyConfig, ProviderConfig, Strategy } from "../config/types.js";
+import type { Dialect } from "../core/chat-request.js";
 import type { HealthView, OfferingHealth } from "../health/health-view.js";
 import { expectedCost, formatUsd } from "./cost.js";
 import type { Candidate, Exclusion, Plan } from "./plan.js";
+import { inputLimitHit, type RequestInputs } from "./request-inputs.js";
 
 /** The catalog the planner reads: models, agreements, offerings and their providers. */
 export interface PlannerCatalog extends CatalogView {
@@ -20,6 +23,8 @@ export interface RequestFeatures {
   /** Prompt tokens counted with a tokenizer; needed by `cheapest`, `balanced` and context checks. */
   readonly promptTokens: number | undefined;
   readonly maxOutputTokens: number | undefined;
+  /** The forms of input (image links, inline images) some dialects cannot carry; none when absent. */
+  readonly inputs?: RequestInputs | undefined;
 }
 
 /** Per-request narrowing of the tenant's policy (headers `x-switchyard-*`), already validated. */
@@ -41,12 +46,15 @@ export interface PlanInput {
   readonly now: number;
   /** A number in [0, 1) that `weighted` draws with; the only randomness, passed in. */
   readonly random: number;
+  /** What each chat dialect cannot carry (the codecs' declarations); no limits when absent. */
+  readonly inputLimits?: ReadonlyMap<Dialect, InputLimits> | undefined;
 }
 
 /**
  * Makes the plan for one request: a pure function of its inputs (same inputs, same plan).
- * Offerings outside the tenant's boundary, ineligible at `now`, lacking a needed capability, over
- * `max_price` or behind an open circuit are excluded with a reason; the rest are ordered by the
+ * Offerings outside the tenant's boundary, ineligible at `now`, lacking a needed capability, whose
+ * dialect cannot carry the request's inputs (an image link to Bedrock Converse), over `max_price` or
+ * behind an open circuit (for streams, also the streams' own) are excluded with a reason and its kind; the rest are ordered by the
  * strategy. The tenant's model fallbacks follow the model's own candidates (except for `pinned`).
  */
 export function planRequest(input: PlanInput): Plan {
@@ -65,6 +73,7 @@ export function planRequest(input: PlanInput): Plan {
             ? `pinned to ${pin ?? "?"}, which cannot serve this request`
             : `pinned to ${first.provider.id}`,
         boundary: false,
+        kind: "ineligible" as const,
       }));
     return {
       model: input.request.model,
@@ -108,12 +117,12 @@ function planModel(
     if (provider === undefined) continue;
     const boundary = boundaryReason(offering, input.policy);
     if (boundary !== undefined) {
-      excluded.push({ offering, reason: boundary, boundary: true });
+      excluded.push({ offering, reason: boundary, boundary: true, kind: "boundary" });
       continue;
     }
     const reason = exclusionReason(offering, input);
-    if (typeof reason === "string") {
-      excluded.push({ offering, reason, boundary: false });
+    if ("kind" in reason) {
+      excluded.push({ offering, boundary: false, ...reason });
       continue;
     }
     const request = input.request;
@@ -154,39 +163,64 @@ function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string 
   return undefined;
 }
 
+type Excluded = Omit<Exclusion, "offering" | "boundary">;
+
 /** Why an offering inside the boundary cannot serve this request now, or what it needs to know if it can. */
 function exclusionReason(
   offering: OfferingConfig,
   input: PlanInput,
-): string | { health: OfferingHealth | undefined; availability: Availability } {
+): Excluded | { health: OfferingHealth | undefined; availability: Availability } {
   const { overrides, policy, request, now } = input;
+  const ineligible = (reason: string): Excluded => ({ reason, kind: "ineligible" });
   if (overrides.providers !== undefined && !overrides.providers.has(offering.provider))
-    return `provider ${offering.provider} is not in x-switchyard-providers`;
+    return {
+      reason: `provider ${offering.provider} is not in x-switchyard-providers`,
+      kind: "override",
+      param: "x-switchyard-providers",
+    };
   const regions = overrides.regions;
   if (regions !== undefined && !regions.some((entry) => regionMatches(entry, offering.region, offering.geo)))
-    return `region ${offering.region ?? "unknown"} is not x-switchyard-region ${regions.join(", ")}`;
+    return {
+      reason: `region ${offering.region ?? "unknown"} is not x-switchyard-region ${regions.join(", ")}`,
+      kind: "override",
+      param: "x-switchyard-region",
+    };
   const availability = availabilityAt(offering, input.catalog, now);
-  if (!availability.available) return availability.reason;
+  if (!availability.available) return ineligible(availability.reason);
   for (const capability of request.capabilities)
-    if (!offering.capabilities.has(capability)) return `no ${capability} support on this offering`;
+    if (!offering.capabilities.has(capability))
+      return ineligible(`no ${capability} support on this offering`);
+  const limit = inputLimitHit(input.inputLimits?.get(offering.dialect), request.inputs);
+  if (limit !== undefined)
+    return { reason: `${limit.param}: ${limit.reason}`, kind: "input", param: limit.param };
   const price = offering.price;
   const { input: maxInput, output: maxOutput } = policy.maxPrice;
   if (maxInput !== undefined || maxOutput !== undefined) {
-    if (price === undefined) return "no price in the catalog, and the tenant sets max_price";
+    if (price === undefined) return ineligible("no price in the catalog, and the tenant sets max_price");
     if (maxInput !== undefined && price.input > maxInput)
-      return `input price $${price.input}/1M is over max_price $${maxInput}/1M`;
+      return ineligible(`input price $${price.input}/1M is over max_price $${maxInput}/1M`);
     if (maxOutput !== undefined && price.output > maxOutput)
-      return `output price $${price.output}/1M is over max_price $${maxOutput}/1M`;
+      return ineligible(`output price $${price.output}/1M is over max_price $${maxOutput}/1M`);
   }
   if (
     request.promptTokens !== undefined &&
     offering.contextWindow !== undefined &&
     request.promptTokens > offering.contextWindow
   )
-    return `prompt of ${request.promptTokens} tokens exceeds the context window of ${offering.contextWindow}`;
-  const health = input.health.of(offering.id, now);
-  if (health?.state === "open" && health.openUntil !== undefined && health.openUntil > now)
-    return `circuit open until ${formatTime(health.openUntil, now)}`;
+    return ineligible(
+      `prompt of ${request.promptTokens} tokens exceeds the context window of ${offering.contextWindow}`,
+    );
+  const health = input.health.of(offering.id, now, request.stream ? "stream" : "whole");
+  if (health?.state === "open" && health.openUntil !== undefined && health.openUntil > now) {
+    const until = formatTime(health.openUntil, now);
+    return {
+      reason: health.streamsOnly
+        ? `circuit open for streams until ${until} (its streams broke after the first byte)`
+        : `circuit open until ${until}`,
+      kind: "circuit",
+      until: health.openUntil,
+    };
+  }
   return { health, availability };
 }
 

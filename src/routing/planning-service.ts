@@ -1,11 +1,21 @@
 import { boundariesOf } from "../catalog/agreements.js";
-import { REGION_NAME } from "../catalog/regions.js";
+import { GEOGRAPHIES, REGION_NAME } from "../catalog/regions.js";
+import type { InputLimits } from "../codecs/codec.js";
+import { chatCodecs } from "../codecs/registry.js";
+import type { Dialect } from "../core/chat-request.js";
 import { strategies } from "../config/schema.js";
 import type { GatewayConfig, Strategy, TenantConfig } from "../config/types.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { HealthView } from "../health/health-view.js";
 import type { Plan } from "./plan.js";
 import { planRequest, type PlanOverrides, type RequestFeatures } from "./planner.js";
+import { servableModels } from "./servable-models.js";
+import { inputsKey } from "./request-inputs.js";
+
+/** Every chat codec's declared input limits, by dialect: what the planner checks per offering. */
+export const chatInputLimits: ReadonlyMap<Dialect, InputLimits> = new Map(
+  [...chatCodecs].map(([dialect, codec]) => [dialect, codec.inputLimits]),
+);
 
 const strategySet = new Set<string>(strategies);
 
@@ -36,20 +46,34 @@ export class PlanningService {
   readonly #health: HealthView;
   readonly #clock: () => number;
   readonly #random: () => number;
+  readonly #inputLimits: ReadonlyMap<Dialect, InputLimits>;
   /** Each model's availability boundaries, ascending: a plan cannot change between two of them. */
   readonly #boundaries = new Map<string, number[]>();
   readonly #cache = new Map<string, CachedPlan>();
+  /** Per tenant: the models it could be routed to, until the next availability boundary of any model. */
+  readonly #servable = new Map<string, { models: ReadonlySet<string>; madeAt: number; validUntil: number }>();
+  /** What `x-switchyard-region` may name: the providers' regions and geographies, and every known geography. */
+  readonly #knownRegions: ReadonlySet<string>;
 
   constructor(
     config: GatewayConfig,
     health: HealthView,
     clock: () => number = Date.now,
     random = Math.random,
+    inputLimits: ReadonlyMap<Dialect, InputLimits> = chatInputLimits,
   ) {
     this.#config = config;
+    this.#inputLimits = inputLimits;
     this.#health = health;
     this.#clock = clock;
     this.#random = random;
+    this.#knownRegions = new Set(
+      [
+        ...GEOGRAPHIES,
+        ...config.offerings.flatMap((offering) => [offering.region, offering.geo]),
+        ...[...config.providers.values()].map((provider) => provider.region),
+      ].filter((name): name is string => name !== undefined),
+    );
     for (const model of config.models.keys()) {
       const points = config.offerings
         .filter((offering) => offering.model === model)
@@ -96,9 +120,10 @@ export class PlanningService {
       request,
       now,
       random: cacheable ? 0 : this.#random(),
+      inputLimits: this.#inputLimits,
     };
     if (!cacheable) return planRequest(input);
-    const key = `${tenantId}\u0000${request.model}\u0000${request.capabilities.join(",")}\u0000${request.stream ? 1 : 0}\u0000${request.maxOutputTokens ?? ""}\u0000${strategy}`;
+    const key = `${tenantId}\u0000${request.model}\u0000${request.capabilities.join(",")}\u0000${request.stream ? 1 : 0}\u0000${request.maxOutputTokens ?? ""}\u0000${strategy}\u0000${inputsKey(request.inputs)}`;
     const cached = this.#cache.get(key);
     const version = this.#health.version;
     if (cached !== undefined && now < cached.validUntil && now >= cached.madeAt && cached.version === version)
@@ -113,6 +138,24 @@ export class PlanningService {
       validUntil: Math.min(this.#nextBoundary(models, now), this.#health.earliestReopen()),
     });
     return plan;
+  }
+
+  /**
+   * The models the tenant could be routed to now (see `servableModels`). The answer depends only on the
+   * catalog, the policy and the time, so it is kept per tenant until the next availability boundary.
+   */
+  servableModels(tenantId: string): ReadonlySet<string> {
+    const now = this.#clock();
+    const cached = this.#servable.get(tenantId);
+    if (cached !== undefined && now >= cached.madeAt && now < cached.validUntil) return cached.models;
+    const models = servableModels(this.#config, this.tenant(tenantId).policy, now);
+    // Unknown tenant ids fall back to the default policy; the keys name a bounded set of tenants.
+    this.#servable.set(tenantId, {
+      models,
+      madeAt: now,
+      validUntil: this.#nextBoundary([...this.#config.models.keys()], now),
+    });
+    return models;
   }
 
   #nextBoundary(models: readonly string[], now: number): number {
@@ -169,6 +212,13 @@ export class PlanningService {
         throw invalidHeader(
           "x-switchyard-region",
           `"${bad ?? ""}" is not a region or geography name (e.g. eu, us-east-1)`,
+        );
+      // A region no provider is in and no geography would match nothing: say so, not "no offering".
+      const unknown = regions.find((region) => !this.#knownRegions.has(region));
+      if (unknown !== undefined)
+        throw invalidHeader(
+          "x-switchyard-region",
+          `unknown region or geography "${unknown}" (known: ${[...this.#knownRegions].sort().join(", ")})`,
         );
     }
     return { strategy, providers, regions };

@@ -193,6 +193,43 @@ describe("messages.stream", () => {
     expect(new Set(events.slice(2, -3))).toEqual(new Set(["content_block_delta"]));
   });
 
+  it("issue 9: message_start reports the input tokens (the gateway's count for an OpenAI upstream), message_delta the upstream's", async () => {
+    const params = {
+      model,
+      max_tokens: 64,
+      messages: [{ role: "user" as const, content: "Tell me about switchyards and their signals" }],
+    };
+    const counted = await client.messages.countTokens({ model, messages: params.messages });
+    const stream = client.messages.stream(params);
+    const starts: number[] = [];
+    const deltas: (number | null)[] = [];
+    stream.on("streamEvent", (event) => {
+      if (event.type === "message_start") starts.push(event.message.usage.input_tokens);
+      if (event.type === "message_delta") deltas.push(event.usage.input_tokens);
+    });
+    const final = await stream.finalMessage();
+    expect(starts).toEqual([counted.input_tokens]);
+    expect(starts[0]).toBeGreaterThan(0);
+    expect(deltas).toEqual([final.usage.input_tokens]);
+    expect(final.usage.input_tokens).toBeGreaterThan(0);
+  });
+
+  it("issue 9: message_start passes on the upstream's own input tokens when it reports them first (Anthropic)", async () => {
+    const params = {
+      model: "claude-sonnet-4-6",
+      max_tokens: 64,
+      messages: [{ role: "user" as const, content: "Tell me about switchyards" }],
+    };
+    const stream = client.messages.stream(params, { headers: { "x-switchyard-providers": "anthropic" } });
+    let start: number | undefined;
+    stream.on("streamEvent", (event) => {
+      if (event.type === "message_start") start = event.message.usage.input_tokens;
+    });
+    const final = await stream.finalMessage();
+    expect(start).toBeGreaterThan(0);
+    expect(start).toBe(final.usage.input_tokens);
+  });
+
   it("streams a tool call whose input the SDK assembles", async () => {
     const stream = client.messages.stream({
       model,

@@ -1,9 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+
+const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** The built CLI, as `npm start` runs it (the test script builds before it tests). */
 const cli = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
@@ -76,8 +81,80 @@ describe("switchyard with a configuration file", () => {
       ].join("\n"),
     );
     const server = run(["serve"], {}, dir);
-    expect(await server.exited).toBe(2);
-    expect(server.output().stderr).toContain("providers.azure-eastus.endpoint: must be a URL");
+    expect(await server.exited).toBe(3);
+    expect(server.output().stderr).toContain(
+      "providers.azure-eastus.endpoint: must be an http(s) URL such as https://example.com",
+    );
+  });
+
+  it("check prints what a valid file would serve, and exits 3 naming a key's unknown tenant", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-"));
+    const file = (tenant: string) =>
+      [
+        `keys: [{ name: k, key: "\${TEAM_KEY}", tenant: ${tenant} }]`,
+        "tenants: { platform: { policy: { regions: { allow: [eu] } } } }",
+        "providers:",
+        "  azure-swedencentral: { kind: azure, region: swedencentral, endpoint: https://r.openai.azure.com, api_key: x }",
+        "  spare: { kind: openai, api_key: y }",
+        "models: { gpt-4o-mini: { vendor: openai, capabilities: [chat] } }",
+        "offerings: [{ model: gpt-4o-mini, provider: azure-swedencentral, deployment: mini }]",
+        "agreements: [{ vendor: openai, channel: azure-swedencentral, terms: preferential }]",
+      ].join("\n");
+    writeFileSync(join(dir, "good.yaml"), file("platform"));
+    writeFileSync(join(dir, "typo.yaml"), file("platfrom"));
+    const good = run(
+      ["check", "--config", "good.yaml", "--at", "2026-12-01"],
+      { TEAM_KEY: "sk-team-0123" },
+      dir,
+    );
+    expect(await good.exited).toBe(0);
+    const { stdout } = good.output();
+    expect(stdout).toContain(`Configuration ${join(dir, "good.yaml")} is valid.`);
+    expect(stdout).toMatch(
+      /^ {2}azure-swedencentral +azure +swedencentral +https:\/\/r\.openai\.azure\.com$/m,
+    );
+    expect(stdout).toMatch(/^ {2}gpt-4o-mini +openai +chat +1 offering, 1 available$/m);
+    expect(stdout).toMatch(/^ {2}gpt-4o-mini@azure-swedencentral +mini +available/m);
+    expect(stdout).toMatch(
+      /^Agreements in force at 2026-12-01 \(1 of 1\):\n {2}openai +azure-swedencentral +preferential$/m,
+    );
+    expect(stdout).toContain("providers.spare: no offering uses it");
+    const typo = run(["check", "--config", "typo.yaml"], { TEAM_KEY: "sk-team-0123" }, dir);
+    expect(await typo.exited).toBe(3);
+    expect(typo.output().stderr).toContain(
+      'keys[0].tenant: unknown tenant "platfrom" (did you mean "platform"?)',
+    );
+    const unset = run(["check", "--config", "good.yaml"], {}, dir);
+    expect(await unset.exited).toBe(3);
+    expect(unset.output().stderr).toContain("keys[0].key: environment variable TEAM_KEY is not set");
+  });
+});
+
+describe("issue 9: raw stack traces to the user", () => {
+  it("--version and an unknown flag answer in one line, without a stack", async () => {
+    const version = run(["--version"]);
+    expect(await version.exited).toBe(0);
+    expect(version.output()).toEqual({ stdout: `switchyard ${manifest.version}\n`, stderr: "" });
+    const unknown = run(["serve", "--verbose"]);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output().stderr).toBe(
+      'switchyard: serve: unknown option --verbose; see "switchyard serve --help"\n',
+    );
+  });
+
+  it("a port in use is one line saying what to do, and status 4", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const server = run(["serve", "--no-pacing"], { PORT: String(port) });
+      expect(await server.exited).toBe(4);
+      expect(server.output().stderr).toBe(
+        `switchyard: cannot serve on 127.0.0.1:${port}: the port is already in use; stop the other process, or choose another port with --port N (or SWITCHYARD_PORT)\n`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
 

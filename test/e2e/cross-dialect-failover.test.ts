@@ -31,7 +31,7 @@ beforeEach(async () => {
   await harness.reset();
 });
 
-const model = "claude-sonnet-4-5";
+const model = "claude-sonnet-4-6";
 const question = {
   model,
   max_tokens: 200,

@@ -22,13 +22,13 @@ afterAll(async () => {
 const cells: { kind: string; provider: string; model: string }[] = [
   { kind: "openai", provider: "openai", model: "gpt-4o-mini" },
   { kind: "azure", provider: "azure-eastus", model: "gpt-4o-mini" },
-  { kind: "bedrock (Claude)", provider: "aws-us-east-1", model: "claude-sonnet-4-5" },
+  { kind: "bedrock (Claude)", provider: "aws-us-east-1", model: "claude-sonnet-4-6" },
   { kind: "bedrock (Llama)", provider: "aws-us-east-1", model: "llama-3.3-70b" },
   { kind: "vertex (Gemini)", provider: "gcp-us-central1", model: "gemini-2.5-flash" },
-  { kind: "vertex (Claude)", provider: "gcp-europe-west4", model: "claude-sonnet-4-5" },
+  { kind: "vertex (Claude)", provider: "gcp-europe-west4", model: "claude-sonnet-4-6" },
   { kind: "vertex (Llama, OpenAI endpoint)", provider: "gcp-us-central1", model: "llama-3.3-70b" },
   { kind: "gemini", provider: "gemini", model: "gemini-2.5-flash" },
-  { kind: "anthropic", provider: "anthropic", model: "claude-sonnet-4-5" },
+  { kind: "anthropic", provider: "anthropic", model: "claude-sonnet-4-6" },
   { kind: "openai-compatible", provider: "llama-host", model: "llama-3.3-70b" },
 ];
 
@@ -55,6 +55,28 @@ describe.each(cells)("$kind ($provider, $model)", ({ provider, model }) => {
     expect(data.choices[0]?.finish_reason).toBe("stop");
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
     expect(data.usage?.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it("issue 9: OpenAI SDK: JSON mode answers valid JSON (json_object and json_schema)", async () => {
+    const messages = [{ role: "user" as const, content: "Describe the weather in Paris as JSON" }];
+    const object = await openai().chat.completions.create(
+      { model, messages, response_format: { type: "json_object" } },
+      { headers },
+    );
+    expect(JSON.parse(object.choices[0]?.message.content ?? "")).toEqual(expect.any(Object));
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, celsius: { type: "number" } },
+      required: ["city", "celsius"],
+      additionalProperties: false,
+    };
+    const shaped = await openai().chat.completions.create(
+      { model, messages, response_format: { type: "json_schema", json_schema: { name: "weather", schema } } },
+      { headers },
+    );
+    const value = JSON.parse(shaped.choices[0]?.message.content ?? "") as Record<string, unknown>;
+    expect(typeof value["city"]).toBe("string");
+    expect(typeof value["celsius"]).toBe("number");
   });
 
   it("OpenAI SDK: streaming", async () => {

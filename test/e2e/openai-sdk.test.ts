@@ -215,7 +215,7 @@ describe("embeddings and models", () => {
     const ids: string[] = [];
     for await (const model of harness.client.models.list()) ids.push(model.id);
     expect(ids.sort()).toEqual([
-      "claude-sonnet-4-5",
+      "claude-sonnet-4-6",
       "cohere-embed-v3",
       "gemini-2.5-flash",
       "gemini-embedding-001",
@@ -229,6 +229,36 @@ describe("embeddings and models", () => {
     const model = await harness.client.models.retrieve("gpt-4o-mini");
     expect(model).toMatchObject({ id: "gpt-4o-mini", object: "model", owned_by: "openai" });
     await expect(harness.client.models.retrieve("gpt-9")).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
+  it("issue 9: the EU-only key lists only the models it can be routed to, and each listed one answers", async () => {
+    const eu = new OpenAI({ apiKey: `${testKey}-eu`, baseURL: harness.client.baseURL, maxRetries: 0 });
+    const ids: string[] = [];
+    for await (const model of eu.models.list()) ids.push(model.id);
+    // gpt-4o-mini and text-embedding-3-small are only in the US; Titan and Cohere only on AWS us-east-1.
+    expect(ids.sort()).toEqual([
+      "claude-sonnet-4-6",
+      "gemini-2.5-flash",
+      "gemini-embedding-001",
+      "gpt-nova",
+      "gpt-oss-120b",
+      "llama-3.3-70b",
+    ]);
+    for (const id of ids) {
+      if (id.includes("embedding")) {
+        const list = await eu.embeddings.create({ model: id, input: "hi" });
+        expect(list.data).toHaveLength(1);
+      } else {
+        const { response } = await eu.chat.completions
+          .create({ model: id, messages: [{ role: "user", content: "Hi" }], max_tokens: 8 })
+          .withResponse();
+        expect(response.status).toBe(200);
+      }
+    }
+    expect((await eu.models.retrieve("gpt-nova")).id).toBe("gpt-nova");
+    const hidden = await eu.models.retrieve("gpt-4o-mini").catch((caught: unknown) => caught);
+    expect(hidden).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((hidden as APIError).code).toBe("model_not_found");
   });
 });
 

@@ -30,6 +30,9 @@ beforeAll(async () => {
       fallbacks: { "gpt-4o-mini": ["gpt-oss-120b"] },
     };
     for (const tenant of Object.values(tenants)) Object.assign(tenant.policy, drills);
+    // A tenant whose boundary holds no offering of any model.
+    tenants.nowhere = { policy: { ...drills, regions: { allow: ["ap-southeast-2"] } } };
+    (document.keys as unknown[]).push({ name: "nowhere", key: `${testKey}-nowhere`, tenant: "nowhere" });
     document.health = { breaker: { consecutive_failures: 3, open_ms: 1_500 } };
   });
 });
@@ -163,17 +166,79 @@ describe("the tenant's region boundary", () => {
     expect(await requestCount(harness.emulator("aws-us-east-1"))).toBe(0);
   });
 
-  it("says why when the bounds leave no offering at all", async () => {
+  it("a header that narrows the plan to nothing is a 400 naming the header, not a 503 SDKs retry (issue 10)", async () => {
     const error = (await euClient()
       .chat.completions.create(
         { ...hello, model: "gpt-nova" },
         { headers: { "x-switchyard-providers": "gcp-europe-west4" } },
       )
       .catch((e: unknown) => e)) as APIError;
-    expect(error.status).toBe(503);
-    expect(error.code).toBe("no_offering_available");
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error.code).toBe("no_offering_in_overrides");
+    expect(error.param).toBe("x-switchyard-providers");
     expect(error.message).toContain("gpt-nova: no offering is eligible for this request (");
     expect(error.message).toContain("gcp-europe-west4: launch window until ");
+  });
+
+  it("a boundary that excludes every offering is a 403 that says why (issue 10)", async () => {
+    const nowhere = new OpenAI({
+      apiKey: `${testKey}-nowhere`,
+      baseURL: `${harness.gateway.url}/v1`,
+      maxRetries: 0,
+    });
+    const error = (await nowhere.chat.completions.create(hello).catch((e: unknown) => e)) as APIError;
+    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(error.code).toBe("no_offering_in_boundary");
+    expect(error.message).toContain("is not allowed by the tenant's policy (ap-southeast-2)");
+  });
+});
+
+describe("retry guidance while circuits are open (issue 10, defect 5)", () => {
+  it("the 503 no_offering_available after upstream 429s carries Retry-After: when the first circuit closes", async () => {
+    // Over the 5 s cap: not waited for, the circuit opens for the cap.
+    await setFault(harness.emulator("azure-swedencentral"), { status: 429, retry_after_s: 10 });
+    const throttled = (await euClient()
+      .chat.completions.create({ ...hello, model: "gpt-nova" })
+      .catch((e: unknown) => e)) as APIError;
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers?.get("retry-after")).toBe("10");
+    const refused = (await euClient()
+      .chat.completions.create({ ...hello, model: "gpt-nova" })
+      .catch((e: unknown) => e)) as APIError;
+    expect(refused.status).toBe(503);
+    expect(refused.code).toBe("no_offering_available");
+    const retryAfter = Number(refused.headers?.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(5);
+    expect(await requestCount(harness.emulator("azure-swedencentral"))).toBe(1);
+  });
+});
+
+describe("format limits are planning facts (issue 10, defect 3)", () => {
+  it("an image link skips Bedrock Converse: after Anthropic and Vertex US fail, Vertex EU answers", async () => {
+    const claude = [...harness.gateway.services.config.models.values()].find(
+      (model) => model.vendor === "anthropic",
+    )?.id;
+    if (claude === undefined) throw new Error("the demo has no Claude");
+    await setFault(harness.emulator("anthropic"), { status: 503 });
+    await setFault(harness.emulator("gcp-us-central1"), { status: 503 });
+    const { data, response } = await harness.client.chat.completions
+      .create({
+        model: claude,
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "What is in this picture?" },
+              { type: "image_url", image_url: { url: "https://example.com/yard.png" } },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+    expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(response.headers.get("x-switchyard-provider")).toBe("gcp-europe-west4");
+    expect(await requestCount(harness.emulator("aws-us-east-1"))).toBe(0);
   });
 });
 
@@ -202,6 +267,14 @@ describe("per-request overrides narrow, never widen", () => {
     expect(provider.message).toContain('unknown provider "nowhere"');
     const region = await rejected({ "x-switchyard-region": "EU West!" });
     expect(region.param).toBe("x-switchyard-region");
+  });
+
+  it("issue 9: x-switchyard-region: mars is a 400 naming the header, not a 503 no_offering_available", async () => {
+    const mars = await rejected({ "x-switchyard-region": "eu,mars" });
+    expect(mars).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(mars.code).toBe("invalid_request");
+    expect(mars.param).toBe("x-switchyard-region");
+    expect(mars.message).toContain('unknown region or geography "mars"');
   });
 });
 
@@ -235,6 +308,24 @@ describe("POST /admin/plan", () => {
         reason: expect.stringMatching(/^preferred: by price/),
       },
     ]);
+  });
+
+  it("shows an offering whose dialect cannot take the request as excluded, with why", async () => {
+    const claude = [...harness.gateway.services.config.models.values()].find(
+      (model) => model.vendor === "anthropic",
+    )?.id;
+    const response = await plan(testKey, "", {
+      model: claude,
+      messages: [
+        { role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/a.png" } }] },
+      ],
+    });
+    const json = (await response.json()) as { excluded: { provider: string; reason: string }[] };
+    expect(json.excluded).toContainEqual({
+      provider: "aws-us-east-1",
+      offering: `${claude}@aws-us-east-1`,
+      reason: expect.stringContaining("Bedrock Converse accepts images only as inline bytes"),
+    });
   });
 
   it("needs an admin key", async () => {

@@ -25,6 +25,7 @@ export interface CollectedStream {
   metadata: StreamPart[];
   text: string;
   reasoning: string;
+  refusal: string;
   calls: { id: string; name: string; args: string }[];
   finish: string[];
   usage: Usage[];
@@ -41,6 +42,7 @@ export function collectParts(parts: readonly StreamPart[]): CollectedStream {
     metadata: [],
     text: "",
     reasoning: "",
+    refusal: "",
     calls: [],
     finish: [],
     usage: [],
@@ -59,6 +61,9 @@ export function collectParts(parts: readonly StreamPart[]): CollectedStream {
         break;
       case "reasoning-delta":
         out.reasoning += part.delta;
+        break;
+      case "refusal-delta":
+        out.refusal += part.delta;
         break;
       case "tool-call-start":
         expect(out.calls.length).toBe(part.index);

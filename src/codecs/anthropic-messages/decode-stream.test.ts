@@ -38,7 +38,7 @@ function errors(parts: readonly StreamPart[]): string[] {
 }
 
 describe("anthropic-messages stream decoder", () => {
-  it("a whole text answer: metadata, deltas, then finish and usage at message_stop", () => {
+  it("a whole text answer: metadata (with message_start's usage, issue 9), deltas, then finish and usage at message_stop", () => {
     const parts = run([
       start,
       textStart(0),
@@ -50,7 +50,18 @@ describe("anthropic-messages stream decoder", () => {
       messageStop,
     ]);
     expect(parts).toEqual([
-      { type: "response-metadata", id: "msg_1", model: "claude-x" },
+      {
+        type: "response-metadata",
+        id: "msg_1",
+        model: "claude-x",
+        usage: {
+          inputTokens: 17,
+          outputTokens: 1,
+          totalTokens: 18,
+          cachedInputTokens: 5,
+          cacheWriteInputTokens: 2,
+        },
+      },
       { type: "text-delta", delta: "Hel" },
       { type: "text-delta", delta: "lo" },
       { type: "finish", finishReason: "stop" },

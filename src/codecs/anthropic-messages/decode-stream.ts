@@ -58,6 +58,7 @@ export function createAnthropicStreamDecoder(): StreamDecoder<SseEvent> {
     };
     if (typeof message["id"] === "string" && message["id"] !== "") metadata.id = message["id"];
     if (typeof message["model"] === "string" && message["model"] !== "") metadata.model = message["model"];
+    if (usageSeen) metadata.usage = toUsage(usage);
     return [metadata];
   };
 

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_TOKENS, encodeAnthropicMessagesRequest } from "./encode-req
 /** The `anthropic-messages` dialect: Anthropic's Messages API, also Claude on Vertex (`rawPredict`). */
 export const anthropicMessagesCodec: ChatCodec = Object.freeze({
   dialect: "anthropic-messages",
+  inputLimits: {},
   encodeChatRequest: encodeAnthropicMessagesRequest,
   decodeChatResponse: decodeAnthropicMessagesResponse,
   createFrameParser: () => new SseParser(),

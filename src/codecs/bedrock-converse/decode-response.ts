@@ -1,7 +1,14 @@
 import type { ToolCall } from "../../core/chat-request.js";
 import type { ChatResult } from "../../core/chat-result.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { argumentsText, decodeStopReason, decodeUsage, isObject, readStopSequence } from "./wire.js";
+import {
+  argumentsText,
+  decodeStopReason,
+  decodeUsage,
+  guardrailBlockedInput,
+  isObject,
+  readStopSequence,
+} from "./wire.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -21,6 +28,9 @@ function badResponse(message: string): GatewayError {
  */
 export function decodeBedrockConverseResponse(body: unknown): ChatResult {
   if (!isObject(body)) throw badResponse("the body is not a JSON object");
+  // A prompt the guardrail refused is the client's error (400); an answer it cut ends with content_filter.
+  if (guardrailBlockedInput(body))
+    throw new GatewayError("upstream_content_filter", "Bedrock's guardrail blocked the prompt");
   const output = body["output"];
   const message = isObject(output) ? output["message"] : undefined;
   if (!isObject(message)) throw badResponse("it has no output.message");

@@ -191,3 +191,37 @@ describe("recorded streams as binary frames through the frame parser", () => {
     expect(parts.at(-1)).toMatchObject({ type: "error", error: { code: "upstream_stream_truncated" } });
   });
 });
+
+describe("issue 9: guardrails — a refused prompt is a 400, a cut answer ends with content_filter", () => {
+  const recorded = JSON.parse(read("text-cache-read.json")) as Record<string, unknown>;
+  const decodeBody = (body: unknown) => bedrockConverseCodec.decodeChatResponse(body);
+
+  it("a guardrail on the output: a 200 answer with finish_reason content_filter and its usage", () => {
+    const cut = decodeBody({ ...recorded, stopReason: "guardrail_intervened" });
+    expect(cut).toMatchObject({ text: "21", finishReason: "content_filter" });
+    expect(cut.usage).toMatchObject({ inputTokens: 1324, outputTokens: 5 });
+  });
+
+  it("a guardrail on the input (its trace says BLOCKED, or no output token): upstream_content_filter", () => {
+    const blockedMessage = { role: "assistant", content: [{ text: "Sorry, I cannot help with that." }] };
+    const traced = {
+      ...recorded,
+      output: { message: blockedMessage },
+      stopReason: "guardrail_intervened",
+      trace: {
+        guardrail: {
+          inputAssessment: {
+            g1: { contentPolicy: { filters: [{ type: "VIOLENCE", confidence: "HIGH", action: "BLOCKED" }] } },
+          },
+        },
+      },
+    };
+    expect(() => decodeBody(traced)).toThrow(expect.objectContaining({ code: "upstream_content_filter" }));
+    const untraced = {
+      output: { message: blockedMessage },
+      stopReason: "guardrail_intervened",
+      usage: { inputTokens: 12, outputTokens: 0, totalTokens: 12 },
+    };
+    expect(() => decodeBody(untraced)).toThrow(expect.objectContaining({ code: "upstream_content_filter" }));
+  });
+});

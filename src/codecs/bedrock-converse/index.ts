@@ -1,4 +1,4 @@
-import type { ChatCodec, EmbeddingsCodec } from "../codec.js";
+import type { ChatCodec, EmbeddingsCodec, InputLimits } from "../codec.js";
 import { AwsEventStreamParser, type AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { decodeBedrockError } from "./decode-error.js";
 import { decodeBedrockConverseResponse } from "./decode-response.js";
@@ -12,9 +12,17 @@ import {
 } from "./embeddings.js";
 import { encodeBedrockConverseRequest } from "./encode-request.js";
 
+/** Converse carries image bytes only; a link would need a fetch, which a codec never does. */
+const BEDROCK_INPUT_LIMITS: InputLimits = Object.freeze({
+  rejectedImageSources: {
+    url: "Bedrock Converse accepts images only as inline bytes: send the image as a data: URL (base64), not a link",
+  },
+});
+
 /** The `bedrock-converse` dialect: Bedrock's Converse and ConverseStream, whatever the model family. */
 export const bedrockConverseCodec: ChatCodec<AwsEventStreamMessage> = Object.freeze({
   dialect: "bedrock-converse",
+  inputLimits: BEDROCK_INPUT_LIMITS,
   encodeChatRequest: encodeBedrockConverseRequest,
   decodeChatResponse: decodeBedrockConverseResponse,
   createFrameParser: () => new AwsEventStreamParser(),

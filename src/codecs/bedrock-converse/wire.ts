@@ -73,3 +73,27 @@ export function readStopSequence(fields: unknown): string | undefined {
 export function argumentsText(input: unknown): string {
   return input === undefined ? "{}" : JSON.stringify(input);
 }
+
+/**
+ * Whether a `guardrail_intervened` answer is a guardrail refusing the *prompt*: the trace's
+ * `guardrail.inputAssessment` holds a policy whose action is `BLOCKED` (sent when tracing is on), or the
+ * model produced no output token at all (the text is then the guardrail's blocked-input message, not an
+ * answer). A guardrail on the output lets the model generate first, so its answer counts output tokens.
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-use-converse-api.html
+ */
+export function guardrailBlockedInput(body: Record<string, unknown>): boolean {
+  if (body["stopReason"] !== "guardrail_intervened") return false;
+  const trace = body["trace"];
+  const guardrail = isObject(trace) ? trace["guardrail"] : undefined;
+  if (isObject(guardrail) && hasBlockedAction(guardrail["inputAssessment"])) return true;
+  const usage = body["usage"];
+  return isObject(usage) && usage["outputTokens"] === 0;
+}
+
+function hasBlockedAction(value: unknown, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (Array.isArray(value)) return value.some((item) => hasBlockedAction(item, depth + 1));
+  if (!isObject(value)) return false;
+  if (value["action"] === "BLOCKED") return true;
+  return Object.values(value).some((item) => hasBlockedAction(item, depth + 1));
+}

@@ -2,15 +2,7 @@ import type { ToolCall } from "../../core/chat-request.js";
 import type { ChatResult } from "../../core/chat-result.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { packToolCallId } from "./tool-call-id.js";
-import {
-  createdSeconds,
-  decodeFinishReason,
-  decodeUsage,
-  hasParts,
-  isFilteredFinish,
-  isObject,
-  type JsonObject,
-} from "./wire.js";
+import { createdSeconds, decodeFinishReason, decodeUsage, isObject, type JsonObject } from "./wire.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -19,20 +11,18 @@ function badResponse(message: string): GatewayError {
 }
 
 /**
- * A prompt Gemini refused to answer (`promptFeedback.blockReason`, no candidates) or a candidate it
- * withheld entirely (finish reason SAFETY and the like, no content): a content-filter error, not an
- * empty answer. Returns undefined when the response is not blocked.
+ * A prompt Gemini refused to take (`promptFeedback.blockReason`, no candidates): the client's request is
+ * what was refused, so it is a content-filter error (400), not an empty answer. A candidate withheld or cut
+ * by the filter once generation started (finish reason SAFETY, RECITATION…, with or without content) is
+ * not an error: it is an answer that ends with `content_filter`, as OpenAI and Azure clients expect.
+ * Returns undefined when the prompt was not blocked.
  * @see https://ai.google.dev/api/generate-content#PromptFeedback
  */
-export function blockedError(body: JsonObject, candidate: unknown): GatewayError | undefined {
+export function blockedPromptError(body: JsonObject): GatewayError | undefined {
   const feedback = body["promptFeedback"];
   const blockReason = isObject(feedback) ? feedback["blockReason"] : undefined;
   if (typeof blockReason === "string" && blockReason !== "" && blockReason !== "BLOCK_REASON_UNSPECIFIED") {
     return new GatewayError("upstream_content_filter", `Gemini blocked the prompt (${blockReason})`);
-  }
-  if (isObject(candidate) && isFilteredFinish(candidate["finishReason"]) && !hasParts(candidate)) {
-    const reason = candidate["finishReason"] as string;
-    return new GatewayError("upstream_content_filter", `Gemini withheld the answer (${reason})`);
   }
   return undefined;
 }
@@ -41,7 +31,7 @@ export function blockedError(body: JsonObject, candidate: unknown): GatewayError
 export function firstCandidate(body: JsonObject): JsonObject | GatewayError | undefined {
   const candidates = body["candidates"];
   const candidate = Array.isArray(candidates) ? (candidates[0] as unknown) : undefined;
-  const blocked = blockedError(body, candidate);
+  const blocked = blockedPromptError(body);
   if (blocked !== undefined) return blocked;
   return isObject(candidate) ? candidate : undefined;
 }

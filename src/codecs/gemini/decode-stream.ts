@@ -29,7 +29,7 @@ export function createGeminiStreamDecoder(): StreamDecoder<SseEvent> {
   let metadataSent = false;
   let responseId: string | undefined;
   let usage: Usage | undefined;
-  /** Whether any content (text, reasoning, a call) was streamed: a filter then cuts, not blocks. */
+  /** Whether any content (text, reasoning, a call) was streamed. */
   let content = false;
   let calls = 0;
   /** The call whose arguments are still arriving as `partialArgs`. */
@@ -108,13 +108,16 @@ export function createGeminiStreamDecoder(): StreamDecoder<SseEvent> {
         metadata.model = body["modelVersion"];
       const created = createdSeconds(body["createTime"]);
       if (created !== undefined) metadata.created = created;
+      const startUsage = decodeUsage(body["usageMetadata"]);
+      if (startUsage !== undefined) metadata.usage = startUsage;
       parts.push(metadata);
     }
     const chunkUsage = decodeUsage(body["usageMetadata"]);
     if (chunkUsage !== undefined) usage = chunkUsage;
     const candidate = firstCandidate(body);
     if (candidate instanceof GatewayError) {
-      // Blocked before anything was said: an error. After content, the filter cut the answer short.
+      // A refused prompt comes before anything was said: an error. (Gemini never sends it after content;
+      // should it, the answer was cut short.) A withheld candidate is a plain finish, below.
       if (!content) {
         failed = true;
         parts.push({ type: "error", error: candidate });

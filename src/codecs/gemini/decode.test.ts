@@ -97,11 +97,13 @@ describe("blocked prompts and candidates", () => {
     expect(error.message).toContain("SAFETY");
   });
 
-  it("a candidate withheld with finishReason SAFETY and no content is an error; with content it is a finish", () => {
-    const blocked = thrown(() =>
-      geminiCodec.decodeChatResponse({ candidates: [{ finishReason: "PROHIBITED_CONTENT", index: 0 }] }),
-    );
-    expect(blocked.code).toBe("upstream_content_filter");
+  it("issue 9: a candidate withheld (finishReason SAFETY, no content, no promptFeedback) is an answer ending content_filter, with usage", () => {
+    const withheld = geminiCodec.decodeChatResponse({
+      candidates: [{ finishReason: "PROHIBITED_CONTENT", index: 0 }],
+      usageMetadata: { promptTokenCount: 8, candidatesTokenCount: 0, totalTokenCount: 8 },
+    });
+    expect(withheld).toMatchObject({ text: "", toolCalls: [], finishReason: "content_filter" });
+    expect(withheld.usage).toMatchObject({ inputTokens: 8, outputTokens: 0 });
     const cut = geminiCodec.decodeChatResponse({
       candidates: [{ content: { role: "model", parts: [{ text: "Partial" }] }, finishReason: "RECITATION" }],
     });
@@ -121,14 +123,16 @@ describe("blocked prompts and candidates", () => {
     expect(errors[0]?.type === "error" && errors[0].error.code).toBe("upstream_content_filter");
     expect(blocked.some((part) => part.type === "text-delta" || part.type === "finish")).toBe(false);
 
+    // issue 9: a withheld candidate is not an error: the stream finishes with content_filter and its usage.
     const candidateBlocked = streamOf({
       candidates: [{ finishReason: "SAFETY", index: 0 }],
+      usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 0, totalTokenCount: 3 },
       responseId: "r",
     });
-    expect(candidateBlocked.at(-1)).toMatchObject({
-      type: "error",
-      error: { code: "upstream_content_filter" },
-    });
+    expect(candidateBlocked.filter((part) => part.type !== "response-metadata")).toEqual([
+      { type: "finish", finishReason: "content_filter" },
+      { type: "usage", usage: { inputTokens: 3, outputTokens: 0, totalTokens: 3 } },
+    ]);
 
     const cut = streamOf(
       { candidates: [{ content: { role: "model", parts: [{ text: "Once" }] } }], responseId: "r" },

@@ -83,9 +83,11 @@ describe("gemini fixtures", () => {
     const parts = decodeChunks("function-call-stream.chunks.txt");
     const out = collect(parts);
     expect(out.errors).toEqual([]);
-    expect(out.metadata).toEqual([
+    expect(out.metadata).toMatchObject([
       { type: "response-metadata", id: "b36LacjwM668nsEP2tbsgQQ", model: "gemini-3-pro-preview" },
     ]);
+    // issue 9: the first chunk's usageMetadata, for clients that read the input tokens at the start.
+    expect(out.metadata[0]).toMatchObject({ usage: { inputTokens: 29 } });
     expect(out.text).toBe("");
     expect(out.calls).toHaveLength(1);
     expect(out.calls[0]?.name).toBe("weather");

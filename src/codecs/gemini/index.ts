@@ -14,6 +14,7 @@ import { encodeGeminiChatRequest } from "./encode-request.js";
 /** The `gemini` dialect: `generateContent` on the Gemini API and on Vertex AI (publishers/google). */
 export const geminiCodec: ChatCodec<SseEvent> = Object.freeze({
   dialect: "gemini",
+  inputLimits: {},
   encodeChatRequest: encodeGeminiChatRequest,
   decodeChatResponse: decodeGeminiChatResponse,
   createFrameParser: () => new SseParser(),

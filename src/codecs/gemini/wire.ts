@@ -7,7 +7,7 @@ import type { Usage } from "../../core/usage.js";
  * @see https://ai.google.dev/api/generate-content#v1beta.GenerateContentResponse
  */
 
-import { count, isObject, usageOf, type JsonObject } from "../wire-json.js";
+import { count, isObject, usageOf } from "../wire-json.js";
 
 export { isObject, type JsonObject } from "../wire-json.js";
 
@@ -70,12 +70,6 @@ export function durationSeconds(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
   const match = /^(\d+(?:\.\d+)?)s$/.exec(value.trim());
   return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/** Whether the candidate's content has any part at all (a blocked candidate has none). */
-export function hasParts(candidate: JsonObject): boolean {
-  const content = candidate["content"];
-  return isObject(content) && Array.isArray(content["parts"]) && content["parts"].length > 0;
 }
 
 /** Vertex adds `createTime` (RFC 3339) to responses; the Gemini API does not. */

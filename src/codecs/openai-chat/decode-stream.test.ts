@@ -103,14 +103,14 @@ describe("openai-chat stream decoder", () => {
     expect(parts.find((part) => part.type === "finish")).toEqual({ type: "finish", finishReason: "length" });
   });
 
-  it("reads reasoning_content and refusal deltas from compatible servers", () => {
+  it("issue 9: reads reasoning_content, and refusal deltas as refusal (not text)", () => {
     const parts = run([
       chunk({ delta: { reasoning_content: "thinking" } }),
       chunk({ delta: { refusal: "I can't help with that." }, finish_reason: "stop" }),
     ]);
     expect(parts.slice(1, 3)).toEqual([
       { type: "reasoning-delta", delta: "thinking" },
-      { type: "text-delta", delta: "I can't help with that." },
+      { type: "refusal-delta", delta: "I can't help with that." },
     ]);
   });
 

@@ -97,9 +97,9 @@ export function createOpenAIStreamDecoder(): StreamDecoder<SseEvent> {
           parts.push({ type: "reasoning-delta", delta: reasoning });
         const content = delta["content"];
         if (typeof content === "string" && content !== "") parts.push({ type: "text-delta", delta: content });
-        // The canonical stream has no refusal part; the refusal text is the answer the client sees.
         const refusal = delta["refusal"];
-        if (typeof refusal === "string" && refusal !== "") parts.push({ type: "text-delta", delta: refusal });
+        if (typeof refusal === "string" && refusal !== "")
+          parts.push({ type: "refusal-delta", delta: refusal });
         const calls = delta["tool_calls"];
         if (Array.isArray(calls)) {
           const error = toolCalls(calls, parts);

@@ -252,3 +252,14 @@ describe("decodeError on recorded error bodies", () => {
     expect(error.message).toMatch(/^The response was filtered due to the prompt/);
   });
 });
+
+describe("issue 9: Azure's filter on the output is an answer, not an error", () => {
+  it("azure-openai/text.json with its output filtered: content_filter, the text so far, the usage", () => {
+    const body = json("azure-openai/text.json") as { choices: Record<string, unknown>[] };
+    const choice = { ...body.choices[0], finish_reason: "content_filter" };
+    const result = openaiChatCodec.decodeChatResponse({ ...body, choices: [choice] });
+    expect(result.finishReason).toBe("content_filter");
+    expect(result.text).toBe("4200 + 42 equals 4242.");
+    expect(result.usage).toMatchObject({ inputTokens: 16, outputTokens: 11 });
+  });
+});

@@ -9,6 +9,7 @@ import { encodeOpenAIChatRequest } from "./encode-request.js";
 /** The `openai-chat` dialect: OpenAI, Azure OpenAI and OpenAI-compatible servers. */
 export const openaiChatCodec: ChatCodec = Object.freeze({
   dialect: "openai-chat",
+  inputLimits: {},
   encodeChatRequest: encodeOpenAIChatRequest,
   decodeChatResponse: decodeOpenAIChatResponse,
   createFrameParser: () => new SseParser(),

@@ -363,3 +363,45 @@ describe("Bedrock emulator with the official @aws-sdk/client-bedrock-runtime", (
     expect(cohereBody.embeddings.map((vector) => vector.length)).toEqual([1024, 1024]);
   });
 });
+
+describe("issue 9: JSON mode (asked for in the system prompt, as Converse has no JSON mode) answers valid JSON", () => {
+  const models = ["us.anthropic.claude-sonnet-4-6", "us.meta.llama3-3-70b-instruct-v1:0"];
+  const system = [{ text: "Respond with a single valid JSON object and nothing else." }];
+  const messages = [{ role: "user" as const, content: [{ text: "Give me the weather in Paris" }] }];
+
+  it.each(models)("%s: Converse", async (modelId) => {
+    const out = await sdk().send(new ConverseCommand({ modelId, system, messages }));
+    const text = out.output?.message?.content?.[0]?.text ?? "";
+    expect(JSON.parse(text)).toEqual(expect.any(Object));
+  });
+
+  it.each(models)("%s: ConverseStream", async (modelId) => {
+    const out = await sdk().send(new ConverseStreamCommand({ modelId, system, messages }));
+    const streamed = await collectStream(out.stream);
+    expect(JSON.parse(streamed.text)).toEqual(expect.any(Object));
+  });
+
+  it("a JSON Schema written into the system prompt is followed", async () => {
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, celsius: { type: "number" } },
+      required: ["city", "celsius"],
+    };
+    const instructed = [
+      {
+        text: `Respond with a single valid JSON value and nothing else. It must conform to the JSON Schema named "w": ${JSON.stringify(schema)}`,
+      },
+    ];
+    const out = await sdk().send(new ConverseCommand({ modelId: models[0], system: instructed, messages }));
+    const value = JSON.parse(out.output?.message?.content?.[0]?.text ?? "") as Record<string, unknown>;
+    expect(typeof value["city"]).toBe("string");
+    expect(typeof value["celsius"]).toBe("number");
+  });
+
+  it("a plain system prompt still gets prose", async () => {
+    const out = await sdk().send(
+      new ConverseCommand({ modelId: models[1], system: [{ text: "You are terse." }], messages }),
+    );
+    expect(() => JSON.parse(out.output?.message?.content?.[0]?.text ?? "") as unknown).toThrow();
+  });
+});

@@ -186,7 +186,7 @@ describe("Gemini emulator with the official @google/genai SDK (Gemini API mode)"
     ).resolves.toBeDefined();
   });
 
-  it("blocked: promptFeedback.blockReason without candidates; in a stream, a SAFETY candidate with no content", async () => {
+  it("blocked (prompt): promptFeedback.blockReason without candidates, streamed or not", async () => {
     emulator.faults.set({ blocked: true, count: 2 });
     const blocked = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "something bad" });
     expect(blocked.promptFeedback?.blockReason).toBe("SAFETY");
@@ -199,8 +199,29 @@ describe("Gemini emulator with the official @google/genai SDK (Gemini API mode)"
     }))
       chunks.push(chunk);
     expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.promptFeedback?.blockReason).toBe("SAFETY");
+    expect(chunks[0]?.candidates).toBeUndefined();
+    expect(emulator.faults.current()).toBeUndefined();
+  });
+
+  it('blocked: "answer": a SAFETY candidate with no content, streamed or not, with usage', async () => {
+    emulator.faults.set({ blocked: "answer", count: 2 });
+    const withheld = await ai.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: "something bad",
+    });
+    expect(withheld.promptFeedback).toBeUndefined();
+    expect(withheld.candidates?.[0]?.finishReason).toBe("SAFETY");
+    expect(withheld.candidates?.[0]?.content).toBeUndefined();
+    expect(withheld.usageMetadata?.promptTokenCount).toBeGreaterThan(0);
+    const chunks = [];
+    for await (const chunk of await ai.models.generateContentStream({
+      model: "gemini-2.5-flash",
+      contents: "bad",
+    }))
+      chunks.push(chunk);
+    expect(chunks).toHaveLength(1);
     expect(chunks[0]?.candidates?.[0]?.finishReason).toBe("SAFETY");
-    expect(chunks[0]?.candidates?.[0]?.content).toBeUndefined();
     expect(emulator.faults.current()).toBeUndefined();
   });
 

@@ -77,23 +77,23 @@ export async function handleGenerate(
   };
   const { firstMs, perTokenMs } = pacingDelays(context.pacing);
 
-  if (fault?.blocked === true) {
+  if (fault?.blocked !== undefined && fault.blocked !== false) {
+    // `true`/"prompt": the prompt is refused (promptFeedback, no candidates), streamed or not, as Gemini
+    // does. "answer": generation started and the candidate was withheld (finishReason SAFETY, no content).
     const promptTokens = countPromptTokens(chat.messages, chat.rawTools);
+    const body =
+      fault.blocked === "answer"
+        ? blockedCandidateChunk(meta, promptTokens)
+        : blockedPromptResponse(meta, promptTokens);
     if (!options.stream) {
       if (!(await sleep(firstMs, context.signal))) return;
-      return sendJson(context.response, 200, headers, blockedPromptResponse(meta, promptTokens));
+      return sendJson(context.response, 200, headers, body);
     }
-    return writeChunks(
-      context,
-      headers,
-      [{ body: blockedCandidateChunk(meta, promptTokens), tokens: 0 }],
-      fault,
-      {
-        sse: options.sse,
-        firstMs,
-        perTokenMs,
-      },
-    );
+    return writeChunks(context, headers, [{ body, tokens: 0 }], fault, {
+      sse: options.sse,
+      firstMs,
+      perTokenMs,
+    });
   }
 
   const reply = planReply(chat);

@@ -124,7 +124,7 @@ export function blockedPromptResponse(meta: ResponseMeta, promptTokens: number):
   });
 }
 
-/** A stream whose only candidate was withheld: finishReason SAFETY, no content. */
+/** An answer whose only candidate was withheld after generation started: finishReason SAFETY, no content. */
 export function blockedCandidateChunk(meta: ResponseMeta, promptTokens: number): Record<string, unknown> {
   return envelope(meta, {
     candidates: [{ finishReason: "SAFETY", index: 0, safetyRatings: SAFETY_RATINGS }],

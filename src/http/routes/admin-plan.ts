@@ -5,7 +5,9 @@ import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
 import { planJson } from "../../routing/explain.js";
 import { readModelRequest } from "../body.js";
 import { sendJson } from "../respond.js";
-import { planFeatures, type GatewayServices } from "../services.js";
+import type { GatewayServices } from "../../gateway/compose.js";
+import { requireKey } from "../../gateway/pipeline.js";
+import { planFeatures } from "../../gateway/plan-steps.js";
 import type { RequestContext } from "./context.js";
 
 /**
@@ -20,7 +22,7 @@ export async function adminPlan(
   context: RequestContext,
   query: URLSearchParams,
 ): Promise<void> {
-  const key = services.keys.authenticate(request.headers);
+  const key = requireKey(context);
   if (!key.admin)
     throw new GatewayError("permission_denied", `The key "${key.name}" may not use the admin endpoints.`);
   const tenant = query.get("tenant") ?? key.tenant;

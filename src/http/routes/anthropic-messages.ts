@@ -1,16 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { countInputTokens, loadTokenCounter } from "../../ingress/anthropic/count-tokens.js";
+import type { GatewayServices } from "../../gateway/compose.js";
+import { requireKey, serveChat, type ChatIngress } from "../../gateway/pipeline.js";
+import { resolveModel, type CapabilityFields } from "../../gateway/plan-steps.js";
+import {
+  countInputTokens,
+  loadTokenCounter,
+  type TextTokenCounter,
+} from "../../ingress/anthropic/count-tokens.js";
 import { encodeMessagesResponse } from "../../ingress/anthropic/encode-messages-response.js";
+import { createEventEncoder } from "../../ingress/anthropic/encode-messages-stream.js";
 import {
   parseCountTokensRequest,
   parseMessagesRequest,
 } from "../../ingress/anthropic/parse-messages-request.js";
 import { readJsonBody } from "../body.js";
-import { SseSink } from "../sse-sink.js";
-import { createEventEncoder } from "../../ingress/anthropic/encode-messages-stream.js";
 import { sendJson } from "../respond.js";
-import { addRouteHeaders } from "../route-headers.js";
-import { planChat, resolveModel, type CapabilityFields, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
 /** Whether a path belongs to the Anthropic ingress, whose errors use Anthropic's envelope. */
@@ -29,26 +33,12 @@ export async function anthropicMessages(
   response: ServerResponse,
   context: RequestContext,
 ): Promise<void> {
-  context.headers.push("request-id", context.requestId);
-  const key = services.keys.authenticate(request.headers);
-  const chat = parseMessagesRequest(
-    await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
-  );
-  const planned = planChat(services, key, request.headers, chat, anthropicFields);
-  // A promise only while the tokenizer loads for the first request that needs it.
-  const plan = planned instanceof Promise ? await planned : planned;
-
-  const attempts = context.attempts;
-  const identity = { id: `msg_${context.requestId}`, model: chat.model };
-  if (!chat.stream) {
-    const { result, route } = await services.executor.chat(chat, plan, context.cancellation, attempts);
-    const headers = addRouteHeaders(context.headers, route, attempts.length);
-    sendJson(response, 200, encodeMessagesResponse(result, identity), headers);
-    return;
-  }
-  const encoder = createEventEncoder({ ...identity, requestId: context.requestId });
-  const sink = new SseSink(response, attempts, context.headers, encoder);
-  await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
+  const body = await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation);
+  const chat = parseMessagesRequest(body);
+  // message_start needs the input tokens before the upstream reports them (most do at the end): the
+  // gateway's own count stands in. Only the first stream waits for the tokenizer to load.
+  const countText = chat.stream ? await loadTokenCounter() : undefined;
+  await serveChat(services, response, context, chat, anthropicIngress(countText));
 }
 
 /**
@@ -61,12 +51,11 @@ export async function anthropicCountTokens(
   response: ServerResponse,
   context: RequestContext,
 ): Promise<void> {
-  context.headers.push("request-id", context.requestId);
-  const key = services.keys.authenticate(request.headers);
   const chat = parseCountTokensRequest(
     await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation),
   );
-  resolveModel(services, key, chat.model, "chat");
+  context.trace.model = chat.model;
+  resolveModel(services, requireKey(context), chat.model, "chat");
   const countText = await loadTokenCounter();
   sendJson(response, 200, { input_tokens: countInputTokens(chat, countText) }, context.headers);
 }
@@ -80,3 +69,19 @@ const anthropicFields: CapabilityFields = {
   json: "output_config.format",
   vision: () => "messages",
 };
+
+/** Anthropic's message objects and named events; `countText` is loaded for streams. */
+function anthropicIngress(countText: TextTokenCounter | undefined): ChatIngress {
+  return {
+    fields: anthropicFields,
+    encodeResponse: (result, chat, context) =>
+      encodeMessagesResponse(result, { id: `msg_${context.requestId}`, model: chat.model }),
+    createStreamEncoder: (chat, context) =>
+      createEventEncoder({
+        id: `msg_${context.requestId}`,
+        model: chat.model,
+        requestId: context.requestId,
+        ...(countText === undefined ? {} : { estimateInputTokens: () => countInputTokens(chat, countText) }),
+      }),
+  };
+}

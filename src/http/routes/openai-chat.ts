@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GatewayServices } from "../../gateway/compose.js";
+import { serveChat, type ChatIngress } from "../../gateway/pipeline.js";
+import { openaiFields } from "../../gateway/plan-steps.js";
 import { encodeChatResponse } from "../../ingress/openai/encode-chat-response.js";
+import { createChunkEncoder } from "../../ingress/openai/encode-chat-stream.js";
 import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
 import { readModelRequest } from "../body.js";
-import { SseSink } from "../sse-sink.js";
-import { createChunkEncoder } from "../../ingress/openai/encode-chat-stream.js";
-import { sendJson } from "../respond.js";
-import { addRouteHeaders } from "../route-headers.js";
-import { openaiFields, planChat, type GatewayServices } from "../services.js";
 import type { RequestContext } from "./context.js";
 
-/** `POST /v1/chat/completions` */
+/** `POST /v1/chat/completions` (and Azure's deployment paths) */
 export async function openaiChatCompletions(
   services: GatewayServices,
   request: IncomingMessage,
@@ -18,28 +17,35 @@ export async function openaiChatCompletions(
   /** The model named by the URL (an Azure deployment path), which wins over the body's. */
   modelFromPath: string | undefined,
 ): Promise<void> {
-  const key = services.keys.authenticate(request.headers);
-  const chat = parseChatRequest(
-    await readModelRequest(
-      request,
-      services.config.server.bodyLimitBytes,
-      context.cancellation,
-      modelFromPath,
-    ),
+  const body = await readModelRequest(
+    request,
+    services.config.server.bodyLimitBytes,
+    context.cancellation,
+    modelFromPath,
   );
-  const planned = planChat(services, key, request.headers, chat, openaiFields);
-  // A promise only while the tokenizer loads for the first request that needs it.
-  const plan = planned instanceof Promise ? await planned : planned;
+  await serveChat(services, response, context, parseChatRequest(body), openaiChatIngress(services));
+}
 
-  const attempts = context.attempts;
-  const identity = { id: `chatcmpl-${context.requestId}`, model: chat.model, created: services.nowSeconds() };
-  if (!chat.stream) {
-    const { result, route } = await services.executor.chat(chat, plan, context.cancellation, attempts);
-    const headers = addRouteHeaders(context.headers, route, attempts.length);
-    sendJson(response, 200, encodeChatResponse(result, identity), headers);
-    return;
-  }
-  const encoder = createChunkEncoder({ ...identity, includeUsage: chat.includeUsage });
-  const sink = new SseSink(response, attempts, context.headers, encoder);
-  await services.executor.chatStream(chat, plan, context.cancellation, attempts, sink);
+/** OpenAI's chat completion objects and chunks; one per gateway, as it only closes over the clock. */
+function openaiChatIngress(services: GatewayServices): ChatIngress {
+  return (ingresses.get(services) ??
+    ingresses
+      .set(services, {
+        fields: openaiFields,
+        encodeResponse: (result, chat, context) =>
+          encodeChatResponse(result, identity(services, chat, context)),
+        createStreamEncoder: (chat, context) =>
+          createChunkEncoder({ ...identity(services, chat, context), includeUsage: chat.includeUsage }),
+      })
+      .get(services)) as ChatIngress;
+}
+
+const ingresses = new WeakMap<GatewayServices, ChatIngress>();
+
+function identity(
+  services: GatewayServices,
+  chat: { readonly model: string },
+  context: RequestContext,
+): { id: string; model: string; created: number } {
+  return { id: `chatcmpl-${context.requestId}`, model: chat.model, created: services.nowSeconds() };
 }

@@ -88,7 +88,9 @@ export function encodeMessagesResponse(
   for (const call of result.toolCalls) {
     content.push({ type: "tool_use", id: call.id, name: call.name, input: toolInput(call.arguments) });
   }
-  const reason = stopReason(result.finishReason, result.stopSequence);
+  // A refusal in place of an answer ends with Anthropic's own word for it.
+  const refused = result.text === null && result.refusal !== undefined && result.finishReason === "stop";
+  const reason = refused ? "refusal" : stopReason(result.finishReason, result.stopSequence);
   return {
     id: messageId(result.id, context.id),
     type: "message",

@@ -305,3 +305,18 @@ describe("createEventEncoder", () => {
     expect((error as APIError).message).toContain("cut");
   });
 });
+
+describe("issue 9: a streamed refusal reaches Anthropic clients as Anthropic sends one", () => {
+  it("the refusal's words in a text block, and stop_reason refusal", async () => {
+    const message = await readWithSdk(
+      encodeAll([
+        { type: "refusal-delta", delta: "I can't " },
+        { type: "refusal-delta", delta: "help with that." },
+        { type: "finish", finishReason: "stop" },
+        { type: "usage", usage: { inputTokens: 9, outputTokens: 6, totalTokens: 15 } },
+      ]),
+    );
+    expect(message.content).toMatchObject([{ type: "text", text: "I can't help with that." }]);
+    expect(message.stop_reason).toBe("refusal");
+  });
+});

@@ -4,7 +4,7 @@ import type { Usage } from "../../core/usage.js";
 import type { GatewayError } from "../../errors/gateway-error.js";
 import { messageId, stopReason } from "./encode-messages-response.js";
 import { encodeError } from "./encode-error.js";
-import { encodeUsage, unknownUsage } from "./usage.js";
+import { encodeUsage, unknownUsage, type AnthropicUsage } from "./usage.js";
 
 export interface EventEncoderContext {
   /** The gateway's `msg_…` id, used unless the upstream gave an Anthropic-style id. */
@@ -12,6 +12,11 @@ export interface EventEncoderContext {
   readonly model: string;
   /** Put in the `error` event, as Anthropic does in its error bodies. */
   readonly requestId?: string;
+  /**
+   * The gateway's own count of the prompt's tokens, asked for only when the upstream reported none before
+   * the first content (OpenAI-style and Bedrock upstreams report usage at the end).
+   */
+  readonly estimateInputTokens?: () => number;
 }
 
 export interface EventEncoder {
@@ -36,8 +41,9 @@ function event(type: string, data: string): string {
  * open block, since Anthropic never has two open at once.
  *
  * Usage reaches the canonical stream at its end (often after `finish`), so `message_start` reports the
- * usage known by then (zeros from OpenAI-style upstreams) and `message_delta` carries the final
- * numbers, input and cache counts included, which the official SDKs take over the start's.
+ * best figure known by then — the upstream's start usage (Anthropic, Gemini), else the gateway's own count
+ * of the prompt — and `message_delta` carries the final numbers, input and cache counts included, which
+ * the official SDKs take over the start's.
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 export function createEventEncoder(context: EventEncoderContext): EventEncoder {
@@ -51,6 +57,10 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
   let finish: FinishReason | undefined;
   let stopSequence: string | undefined;
   let usage: Usage | undefined;
+  /** The upstream's usage at its stream's start, if it sent one. */
+  let startUsage: Usage | undefined;
+  /** Whether the answer was a refusal: Anthropic then ends it with `stop_reason: "refusal"`. */
+  let refused = false;
 
   const start = (): string => {
     if (started) return "";
@@ -63,12 +73,25 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: usage === undefined ? unknownUsage : { ...encodeUsage(usage), output_tokens: 0 },
+      usage: startUsageOf(),
     };
     return (
       event("message_start", JSON.stringify({ type: "message_start", message })) +
       event("ping", '{"type":"ping"}')
     );
+  };
+
+  /** Anthropic clients read the input tokens here: the best figure known before any content. */
+  const startUsageOf = (): AnthropicUsage => {
+    const known = usage ?? startUsage;
+    if (known !== undefined) return { ...encodeUsage(known), output_tokens: 0 };
+    return { ...unknownUsage, input_tokens: estimate() };
+  };
+
+  let estimated: number | undefined;
+  const estimate = (): number => {
+    estimated ??= context.estimateInputTokens?.() ?? 0;
+    return estimated;
   };
 
   const close = (): string => {
@@ -104,9 +127,17 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
           if (started) return "";
           if (part.id !== undefined) id = messageId(part.id, id);
           if (part.model !== undefined) model = part.model;
+          if (part.usage !== undefined) startUsage = part.usage;
           return "";
         case "text-delta": {
           if (part.delta === "") return "";
+          const head = open?.kind === "text" ? "" : openBlock({ kind: "text" }, '{"type":"text","text":""}');
+          return head + delta(blocks - 1, `{"type":"text_delta","text":${JSON.stringify(part.delta)}}`);
+        }
+        case "refusal-delta": {
+          // Anthropic has no refusal block: a refusal's words are text, and the stop reason says refusal.
+          if (part.delta === "") return "";
+          refused = true;
           const head = open?.kind === "text" ? "" : openBlock({ kind: "text" }, '{"type":"text","text":""}');
           return head + delta(blocks - 1, `{"type":"text_delta","text":${JSON.stringify(part.delta)}}`);
         }
@@ -153,14 +184,20 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
     },
     end(): string {
       const head = start() + close();
-      const reason = finish === undefined ? null : stopReason(finish, stopSequence);
+      const reason =
+        finish === undefined
+          ? null
+          : refused && finish === "stop"
+            ? "refusal"
+            : stopReason(finish, stopSequence);
       const body = {
         type: "message_delta",
         delta: {
           stop_reason: reason,
           stop_sequence: reason === "stop_sequence" ? (stopSequence ?? null) : null,
         },
-        usage: usage === undefined ? unknownUsage : encodeUsage(usage),
+        // The upstream's final numbers; without any, the start's (the gateway's own count of the input).
+        usage: usage === undefined ? startUsageOf() : encodeUsage(usage),
       };
       return (
         head + event("message_delta", JSON.stringify(body)) + event("message_stop", '{"type":"message_stop"}')

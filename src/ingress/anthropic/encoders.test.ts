@@ -68,6 +68,9 @@ describe("encodeMessagesResponse", () => {
       context,
     );
     expect(refused.content).toEqual([{ type: "text", text: "I can't help with that." }]);
+    // issue 9: an OpenAI-style refusal (message.refusal, finish "stop") ends as Anthropic ends one.
+    const openaiRefusal = encodeMessagesResponse(result({ text: null, refusal: "No." }), context);
+    expect(openaiRefusal.stop_reason).toBe("refusal");
     const calls = encodeMessagesResponse(
       result({ text: "", toolCalls: [{ id: "c", name: "f", arguments: "" }], finishReason: "tool_calls" }),
       context,

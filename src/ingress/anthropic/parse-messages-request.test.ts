@@ -4,7 +4,7 @@ import { GatewayError } from "../../errors/gateway-error.js";
 import { parseCountTokensRequest, parseMessagesRequest } from "./parse-messages-request.js";
 
 const user = { role: "user", content: "hi" };
-const valid = { model: "claude-sonnet-4-5", max_tokens: 1024, messages: [user] };
+const valid = { model: "claude-sonnet-4-6", max_tokens: 1024, messages: [user] };
 const tool = { name: "get_weather", description: "Weather", input_schema: { type: "object" } };
 
 function failure(
@@ -28,7 +28,7 @@ const withAssistantBlock = (block: unknown) =>
 describe("parseMessagesRequest", () => {
   it("parses a minimal request, with usage always on for streams", () => {
     expect(parseMessagesRequest(valid)).toEqual({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
       stream: false,
       includeUsage: false,
@@ -786,7 +786,7 @@ describe("parseCountTokensRequest", () => {
   it("needs no max_tokens and takes the prompt side only", () => {
     const { max_tokens: _, ...body } = valid;
     expect(parseCountTokensRequest({ ...body, tools: [tool], thinking: { type: "disabled" } })).toEqual({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
       stream: false,
       includeUsage: false,

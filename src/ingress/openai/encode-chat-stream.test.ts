@@ -153,3 +153,51 @@ describe("createChunkEncoder", () => {
     });
   });
 });
+
+describe("issue 9: a streamed refusal reaches OpenAI clients as delta.refusal, not as content", () => {
+  it("an OpenAI upstream's refusal deltas go out as refusal deltas the SDK reads", async () => {
+    const decoder = openaiChatCodec.createStreamDecoder();
+    const upstream = [
+      {
+        id: "chatcmpl-up",
+        object: "chat.completion.chunk",
+        created: 5,
+        model: "gpt-4o",
+        choices: [
+          { index: 0, delta: { role: "assistant", content: null, refusal: "" }, finish_reason: null },
+        ],
+      },
+      {
+        id: "chatcmpl-up",
+        object: "chat.completion.chunk",
+        created: 5,
+        model: "gpt-4o",
+        choices: [{ index: 0, delta: { refusal: "I can't " }, finish_reason: null }],
+      },
+      {
+        id: "chatcmpl-up",
+        object: "chat.completion.chunk",
+        created: 5,
+        model: "gpt-4o",
+        choices: [{ index: 0, delta: { refusal: "help with that." }, finish_reason: null }],
+      },
+      {
+        id: "chatcmpl-up",
+        object: "chat.completion.chunk",
+        created: 5,
+        model: "gpt-4o",
+        choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+      },
+    ];
+    const parts = [
+      ...upstream.flatMap((chunk) => decoder.push({ data: JSON.stringify(chunk) })),
+      ...decoder.push({ data: "[DONE]" }),
+      ...decoder.end(),
+    ];
+    const chunks = await readWithSdk(encodeAll(parts, false));
+    const deltas = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
+    expect(deltas.map((delta) => delta.refusal ?? "").join("")).toBe("I can't help with that.");
+    expect(deltas.map((delta) => delta.content ?? "").join("")).toBe("");
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe("stop");
+  });
+});

@@ -61,6 +61,8 @@ export function createChunkEncoder(context: ChunkEncoderContext): ChunkEncoder {
           return "";
         case "text-delta":
           return part.delta === "" ? "" : choice(`{"content":${JSON.stringify(part.delta)}}`);
+        case "refusal-delta":
+          return part.delta === "" ? "" : choice(`{"refusal":${JSON.stringify(part.delta)}}`);
         case "reasoning-delta":
           // Not an OpenAI field: the DeepSeek/vLLM name that many OpenAI clients read, others ignore.
           return part.delta === "" ? "" : choice(`{"reasoning_content":${JSON.stringify(part.delta)}}`);

@@ -1,72 +1,18 @@
-import type { Logger } from "pino";
-import { chatCodecs, embeddingsCodecs } from "../codecs/registry.js";
-import type { Capability, GatewayConfig, KeyConfig, ModelConfig } from "../config/types.js";
-import { Executor } from "../engine/executor.js";
-import { UpstreamPools } from "../engine/upstream-pools.js";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Capability, KeyConfig, ModelConfig } from "../config/types.js";
+import type { ChatRequest } from "../core/chat-request.js";
 import { GatewayError } from "../errors/gateway-error.js";
-import { keyAllowsModel, KeyRing } from "../governance/keys.js";
-import { HealthTracker } from "../health/tracker.js";
+import { keyAllowsModel } from "../governance/keys.js";
 import type { Plan } from "../routing/plan.js";
 import type { PlanOverrides, RequestFeatures } from "../routing/planner.js";
-import { PlanningService } from "../routing/planning-service.js";
 import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/prompt-tokens.js";
-import type { ChatRequest } from "../core/chat-request.js";
-import type { IncomingHttpHeaders } from "node:http";
-import { createTransport, type Transport } from "../transports/index.js";
+import type { GatewayServices } from "./compose.js";
+import { requestInputs } from "../routing/request-inputs.js";
 
-/** Everything a route needs, built once from the frozen configuration. */
-export interface GatewayServices {
-  readonly config: GatewayConfig;
-  readonly logger: Logger;
-  readonly keys: KeyRing;
-  readonly planner: PlanningService;
-  readonly health: HealthTracker;
-  readonly executor: Executor;
-  readonly pools: UpstreamPools;
-  /** Seconds since the epoch, for response `created` fields. */
-  readonly nowSeconds: () => number;
-  readonly nextRequestId: () => string;
-}
-
-export function createServices(config: GatewayConfig, logger: Logger): GatewayServices {
-  const pools = new UpstreamPools({ connectTimeoutMs: config.upstream.connectTimeoutMs, connections: 128 });
-  const transports = new Map<string, Transport>();
-  for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
-  const health = new HealthTracker(config.health);
-  // A tenant that ranks by cost counts every prompt: load the tokenizer now rather than on a request.
-  const countsTokens = [...config.tenants.values()].some(
-    (tenant) => tenant.policy.strategy === "cheapest" || tenant.policy.strategy === "balanced",
-  );
-  if (countsTokens) void loadTokenizer();
-  const executor = new Executor({
-    health,
-    pools,
-    transports,
-    chatCodecs,
-    embeddingsCodecs,
-    firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
-    idleTimeoutMs: config.upstream.idleTimeoutMs,
-    onFirstWarning: (provider, warning) =>
-      logger.warn(
-        { provider, warning },
-        "a provider cannot take a request parameter (sent in x-switchyard-warnings)",
-      ),
-  });
-  // Request ids: a random per-process prefix and a counter, unique without a syscall per request.
-  const prefix = Math.random().toString(36).slice(2, 10);
-  let counter = 0;
-  return {
-    config,
-    logger,
-    keys: new KeyRing(config.keys),
-    planner: new PlanningService(config, health),
-    health,
-    executor,
-    pools,
-    nowSeconds: () => Math.floor(Date.now() / 1000),
-    nextRequestId: () => `req_${prefix}${(++counter).toString(36)}`,
-  };
-}
+/*
+ * The resolve and plan steps of the request pipeline (see pipeline.ts): which catalog model a key
+ * asks for, what the request needs from it, and the plan the tenant's policy gives it.
+ */
 
 /**
  * The catalog model a key asks for, checked for the operation. Unknown models and models the key
@@ -138,6 +84,7 @@ export function planFeatures(
         ? countPromptTokens(chat)
         : undefined,
     maxOutputTokens: chat?.maxOutputTokens,
+    inputs: chat === undefined ? undefined : requestInputs(chat),
   };
   return { features, overrides };
 }

@@ -1,0 +1,117 @@
+import type { Logger } from "pino";
+import { chatCodecs, embeddingsCodecs } from "../codecs/registry.js";
+import type { GatewayConfig } from "../config/types.js";
+import { Executor } from "../engine/executor.js";
+import { UpstreamPools } from "../engine/upstream-pools.js";
+import { openAdmission, type Admission } from "../governance/admission.js";
+import { KeyRing } from "../governance/keys.js";
+import { HealthTracker } from "../health/tracker.js";
+import { PlanningService } from "../routing/planning-service.js";
+import { loadTokenizer } from "../routing/prompt-tokens.js";
+import { createTransport, type Transport } from "../transports/index.js";
+import { AccessLog } from "../observability/access-log.js";
+import { GatewayMetrics, metricsCatalogOf } from "../observability/metrics.js";
+import { LedgerWriter } from "../ledger/ledger-writer.js";
+import type { Store } from "../store/index.js";
+import { ReportBus } from "./finish.js";
+
+/** Everything the pipeline and the routes need, built once from the frozen configuration. */
+export interface GatewayServices {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly keys: KeyRing;
+  readonly planner: PlanningService;
+  readonly health: HealthTracker;
+  readonly executor: Executor;
+  readonly pools: UpstreamPools;
+  /** The finish point's subscribers: access log and metrics here, the ledger when a store is given. */
+  readonly reports: ReportBus;
+  readonly metrics: GatewayMetrics;
+  /** Writes one ledger row per request, in batches; undefined when the gateway runs without a store. */
+  readonly ledger: LedgerWriter | undefined;
+  /** The pipeline's admit step: governance (budgets, rate limits) decides here. */
+  readonly admission: Admission;
+  /** Seconds since the epoch, for response `created` fields. */
+  readonly nowSeconds: () => number;
+  /** Epoch milliseconds, for request start times. */
+  readonly clock: () => number;
+  /** Monotonic milliseconds, for durations. */
+  readonly now: () => number;
+  readonly nextRequestId: () => string;
+}
+
+export interface ComposeOptions {
+  readonly logger: Logger;
+  /** The opened store (the caller opens and closes it): the ledger is written there. */
+  readonly store?: Store | undefined;
+  readonly admission?: Admission;
+}
+
+/**
+ * The composition root of a serving gateway: every long-lived service is built here, once, from
+ * the frozen configuration. The CLI and the tests both come through here (via `startGateway`).
+ */
+export function composeGateway(config: GatewayConfig, options: ComposeOptions): GatewayServices {
+  const logger = options.logger;
+  const pools = new UpstreamPools({ connectTimeoutMs: config.upstream.connectTimeoutMs, connections: 128 });
+  const transports = new Map<string, Transport>();
+  for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
+  const health = new HealthTracker(config.health);
+  // A tenant that ranks by cost counts every prompt: load the tokenizer now rather than on a request.
+  const countsTokens = [...config.tenants.values()].some(
+    (tenant) => tenant.policy.strategy === "cheapest" || tenant.policy.strategy === "balanced",
+  );
+  if (countsTokens) void loadTokenizer();
+  const executor = new Executor({
+    health,
+    pools,
+    transports,
+    chatCodecs,
+    embeddingsCodecs,
+    firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
+    idleTimeoutMs: config.upstream.idleTimeoutMs,
+    onFirstWarning: (provider, warning) =>
+      logger.warn(
+        { provider, warning },
+        "a provider cannot take a request parameter (sent in x-switchyard-warnings)",
+      ),
+  });
+  const reports = new ReportBus((error) =>
+    logger.error({ err: error }, "a request-report subscriber failed (the request was not affected)"),
+  );
+  const accessLog = new AccessLog(logger, { enabled: config.log.requests });
+  const ledger =
+    options.store === undefined ? undefined : new LedgerWriter({ store: options.store.ledger, logger });
+  const metrics = new GatewayMetrics({
+    catalog: metricsCatalogOf(config),
+    health: { view: health, now: Date.now },
+    ledger,
+  });
+  // Probes of the gateway's own health and metrics are neither logged, counted nor billed.
+  reports.subscribe((report) => {
+    if (report.endpoint === "health" || report.endpoint === "metrics") return;
+    ledger?.record(report);
+    metrics.observe(report);
+    accessLog.record(report);
+  });
+  // Request ids: a random per-process prefix and a counter, unique without a syscall per request.
+  const prefix = Math.random().toString(36).slice(2, 10);
+  let counter = 0;
+  return {
+    config,
+    logger,
+    keys: new KeyRing(config.keys),
+    planner: new PlanningService(config, health),
+    health,
+    executor,
+    pools,
+    admission: options.admission ?? openAdmission,
+    reports,
+    metrics,
+    ledger,
+    nowSeconds: () => Math.floor(Date.now() / 1000),
+    clock: Date.now,
+    now: performance.now.bind(performance),
+    nextRequestId: () => `req_${prefix}${(++counter).toString(36)}`,
+  };
+}

@@ -1,0 +1,139 @@
+import type { ServerResponse } from "node:http";
+import type { KeyConfig } from "../config/types.js";
+import type { ChatRequest } from "../core/chat-request.js";
+import type { ChatResult } from "../core/chat-result.js";
+import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
+import type { Plan } from "../routing/plan.js";
+import { sendJson } from "../http/respond.js";
+import { addRouteHeaders } from "../http/route-headers.js";
+import type { RequestContext } from "../http/routes/context.js";
+import { SseSink, type SseEncoder } from "../http/sse-sink.js";
+import type { GatewayServices } from "./compose.js";
+import { planChat, planFor, resolveModel, type CapabilityFields } from "./plan-steps.js";
+import { tracedSink } from "./request-trace.js";
+
+/*
+ * The request pipeline: authenticate → admit → resolve → plan → execute → report, written once for
+ * every route. Routes only parse their dialect's body and say how to encode the answer; the report
+ * is published by the router's finish point (finish.ts) from what these steps put on the trace.
+ */
+
+/** Authenticates the request's key (the router calls this once, before any route that needs a key). */
+export function authenticate(services: GatewayServices, context: RequestContext): KeyConfig {
+  const key = services.keys.authenticate(context.requestHeaders);
+  context.key = key;
+  context.trace.key = key;
+  return key;
+}
+
+/** The key the router authenticated; a route that needs one is never reached without it. */
+export function requireKey(context: RequestContext): KeyConfig {
+  const key = context.key;
+  if (key === undefined) throw new Error(`route ${context.trace.endpoint} reached without a key`);
+  return key;
+}
+
+/** How one client dialect shapes a chat answer: its field names, its response body, its events. */
+export interface ChatIngress {
+  readonly fields: CapabilityFields;
+  encodeResponse(result: ChatResult, chat: ChatRequest, context: RequestContext): unknown;
+  createStreamEncoder(chat: ChatRequest, context: RequestContext): SseEncoder;
+}
+
+/** A chat request in any dialect, from its parsed canonical form to the answer on the socket. */
+export async function serveChat(
+  services: GatewayServices,
+  response: ServerResponse,
+  context: RequestContext,
+  chat: ChatRequest,
+  ingress: ChatIngress,
+): Promise<void> {
+  const key = requireKey(context);
+  const trace = context.trace;
+  trace.model = chat.model;
+  trace.stream = chat.stream;
+  trace.chat = chat;
+  const planned = planChat(services, key, context.requestHeaders, chat, ingress.fields);
+  // A promise only while the tokenizer loads for the first request that needs it.
+  const plan = planned instanceof Promise ? await planned : planned;
+  const admitted = admit(services, context, key, plan, chat.maxOutputTokens);
+  if (admitted !== undefined) await admitted;
+
+  const attempts = context.attempts;
+  if (!chat.stream) {
+    const { result, route } = await services.executor.chat(chat, plan, context.cancellation, attempts);
+    trace.route = route;
+    trace.usage = result.usage;
+    const headers = addRouteHeaders(context.headers, route, attempts.length);
+    sendJson(response, 200, ingress.encodeResponse(result, chat, context), headers);
+    return;
+  }
+  const encoder = ingress.createStreamEncoder(chat, context);
+  const sink = new SseSink(response, attempts, context.headers, encoder);
+  await services.executor.chatStream(
+    chat,
+    plan,
+    context.cancellation,
+    attempts,
+    tracedSink(sink, trace, services.now),
+  );
+}
+
+/** An embeddings request: resolve, plan, admit, execute, answer. */
+export async function serveEmbeddings(
+  services: GatewayServices,
+  response: ServerResponse,
+  context: RequestContext,
+  embeddings: EmbeddingsRequest,
+  encode: (result: EmbeddingsResult, request: EmbeddingsRequest) => unknown,
+): Promise<void> {
+  const key = requireKey(context);
+  const trace = context.trace;
+  trace.model = embeddings.model;
+  resolveModel(services, key, embeddings.model, "embeddings");
+  const planned = planFor(services, key, context.requestHeaders, {
+    model: embeddings.model,
+    capabilities: ["embeddings"],
+  });
+  const plan = planned instanceof Promise ? await planned : planned;
+  const admitted = admit(services, context, key, plan, undefined);
+  if (admitted !== undefined) await admitted;
+  const attempts = context.attempts;
+  const { result, route } = await services.executor.embeddings(
+    embeddings,
+    plan,
+    context.cancellation,
+    attempts,
+  );
+  trace.route = route;
+  trace.usage = { inputTokens: result.inputTokens, outputTokens: 0, totalTokens: result.inputTokens };
+  const headers = addRouteHeaders(context.headers, route, attempts.length);
+  sendJson(response, 200, encode(result, embeddings), headers);
+}
+
+/**
+ * The admit step: governance may refuse (it throws) or add headers. Synchronous unless the
+ * admission must wait on a shared store, so an open gateway pays no microtask for it.
+ */
+function admit(
+  services: GatewayServices,
+  context: RequestContext,
+  key: KeyConfig,
+  plan: Plan,
+  maxOutputTokens: number | undefined,
+): Promise<void> | undefined {
+  const verdict = services.admission.admit({
+    requestId: context.requestId,
+    key,
+    plan,
+    promptTokens: undefined,
+    maxOutputTokens,
+  });
+  if (verdict === undefined) return undefined;
+  if (verdict instanceof Promise)
+    return verdict.then((headers) => {
+      if (headers !== undefined) context.headers.push(...headers);
+    });
+  context.headers.push(...verdict);
+  return undefined;
+}

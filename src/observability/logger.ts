@@ -1,0 +1,50 @@
+import { pino, type DestinationStream, type Logger } from "pino";
+
+export interface LoggerOptions {
+  /** pino's level (`config.log.level`). */
+  readonly level: string;
+  /** A file descriptor or a file path; stdout (1) unless given. */
+  readonly destination?: number | string | undefined;
+  /** Write here instead (tests); `destination` is then ignored. */
+  readonly stream?: DestinationStream | undefined;
+}
+
+type Destination = ReturnType<typeof pino.destination>;
+
+/** Each logger's asynchronous destination, for `flushLogger`. */
+const destinations = new WeakMap<Logger, Destination>();
+
+/**
+ * The gateway's logger: JSON lines, no pid or hostname, written asynchronously so that a slow stdout
+ * (a pipe to a log shipper, a terminal) never blocks a request: lines written while a write is in
+ * flight are queued and go out together in the next one. Call `flushLogger` before `process.exit`.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  if (options.stream !== undefined) return pino({ level: options.level, base: null }, options.stream);
+  const destination = pino.destination({ dest: options.destination ?? 1, sync: false });
+  const logger = pino({ level: options.level, base: null }, destination);
+  destinations.set(logger, destination);
+  return logger;
+}
+
+/**
+ * Resolves once every line logged so far has been written, or after `timeoutMs` (a stdout nobody
+ * reads must not hold a shutdown forever). pino's own `flush(cb)` answers at once when the destination
+ * has no minimum write length, before the write in flight has finished; an empty write does not: the
+ * destination emits `drain` only when its queue, that empty string included, is written out.
+ */
+export function flushLogger(logger: Logger, timeoutMs = 2_000): Promise<void> {
+  const destination = destinations.get(logger);
+  if (destination === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    function done(): void {
+      clearTimeout(timer);
+      destination?.off("drain", done);
+      resolve();
+    }
+    destination.once("drain", done);
+    destination.write("");
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * The tables of the store as Kysely sees them: one interface per table, snake_case columns. Both
+ * backends keep the same columns with the same meaning; a later table (keys, tenants, stored responses)
+ * is one more interface here and one more migration in `migrations.ts`.
+ *
+ * Booleans are integers 0/1 in both backends (SQLite has no boolean, better-sqlite3 cannot bind one),
+ * so one query serves both and a report can `sum()` them.
+ */
+export interface Database {
+  readonly ledger_entries: LedgerEntriesTable;
+}
+
+export interface LedgerEntriesTable {
+  readonly request_id: string;
+  /** Epoch milliseconds (bigint in PostgreSQL, read back as a number). */
+  readonly started_at: number;
+  readonly tenant: string | null;
+  readonly key_id: string | null;
+  readonly key_prefix: string | null;
+  readonly ingress: string;
+  readonly endpoint: string;
+  readonly model: string | null;
+  readonly stream: number;
+  readonly offering: string | null;
+  readonly provider: string | null;
+  readonly region: string | null;
+  readonly route_reason: string | null;
+  readonly attempts: number;
+  readonly failed_over: number;
+  readonly attempts_json: string;
+  readonly input_tokens: number;
+  readonly cached_input_tokens: number;
+  readonly cache_write_input_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  readonly usage_estimated: number;
+  readonly cost_usd: number | null;
+  readonly price_input: number | null;
+  readonly price_output: number | null;
+  readonly price_cached_input: number | null;
+  readonly price_cache_write: number | null;
+  readonly latency_ms: number;
+  readonly ttft_ms: number | null;
+  readonly outcome: string;
+  readonly status: number;
+  readonly error_code: string | null;
+  readonly warnings: string;
+}
