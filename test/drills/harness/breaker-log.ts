@@ -23,15 +23,16 @@ export class BreakerLog {
     this.#tracker = tracker;
     const admit = tracker.admit.bind(tracker);
     const record = tracker.record.bind(tracker);
-    tracker.admit = (offering, now) => {
-      this.#observe(offering, now); // an open circuit whose time is up half-opens on this read
-      const admitted = admit(offering, now);
-      this.#observe(offering, now);
+    // Every argument is passed on as given (the mode of an attempt among them).
+    tracker.admit = (...args: Parameters<HealthTracker["admit"]>) => {
+      this.#observe(args[0], args[1]); // an open circuit whose time is up half-opens on this read
+      const admitted = admit(...args);
+      this.#observe(args[0], args[1]);
       return admitted;
     };
-    tracker.record = (offering, outcome, now) => {
-      record(offering, outcome, now);
-      this.#observe(offering, now);
+    tracker.record = (...args: Parameters<HealthTracker["record"]>) => {
+      record(...args);
+      this.#observe(args[0], args[2]);
     };
   }
 
@@ -57,11 +58,19 @@ export class BreakerLog {
     this.#transitions = [];
   }
 
+  /** Reads both of an offering's breakers: its own (`offering`) and its streams' (`offering (streams)`). */
   #observe(offering: string, now: number): void {
-    const state = this.#tracker.of(offering, now)?.state ?? "closed";
-    const before = this.#states.get(offering) ?? "closed";
+    const whole = this.#tracker.of(offering, now);
+    const streams = this.#tracker.of(offering, now, "stream");
+    this.#note(offering, whole?.state ?? "closed");
+    // The streams' breaker is named only while it is the one keeping streams off the offering.
+    this.#note(`${offering} (streams)`, streams?.streamsOnly === true ? streams.state : "closed");
+  }
+
+  #note(breaker: string, state: CircuitState): void {
+    const before = this.#states.get(breaker) ?? "closed";
     if (state === before) return;
-    this.#states.set(offering, state);
-    this.#transitions.push({ offering, from: before, to: state });
+    this.#states.set(breaker, state);
+    this.#transitions.push({ offering: breaker, from: before, to: state });
   }
 }
