@@ -37,6 +37,12 @@ export interface UpstreamErrorResponse {
   readonly provider: string;
 }
 
+/** Bounds on what one frame parser buffers, so a misbehaving upstream cannot exhaust memory. */
+export interface FrameLimits {
+  /** The largest event (or frame) that may be waiting to be complete; over it: `upstream_response_too_large`. */
+  readonly maxEventBytes: number;
+}
+
 /**
  * Cuts an upstream byte stream into the events of its framing (SSE, AWS event stream).
  * Framing is written once per format in `codecs/framing/`; a codec names the one its dialect uses.
@@ -73,7 +79,7 @@ export interface ChatCodec<Event = SseEvent> {
   /** Wire body (parsed JSON) → canonical. Throws GatewayError(`upstream_bad_response`) on a malformed body. */
   decodeChatResponse(body: unknown): ChatResult;
   /** A fresh frame parser for this dialect's stream framing: one per upstream response. */
-  createFrameParser(): FrameParser<Event>;
+  createFrameParser(limits?: FrameLimits): FrameParser<Event>;
   /** A fresh stream decoder: one per upstream response. */
   createStreamDecoder(): StreamDecoder<Event>;
   /** An upstream non-2xx answer → the GatewayError whose code drives failover. */

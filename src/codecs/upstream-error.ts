@@ -57,6 +57,9 @@ export function codeForHttpStatus(status: number): ErrorCode {
 /**
  * The GatewayError for an upstream's error answer: the upstream's own message when it gave one, its
  * status and provider, and how long it asked to wait (a `Retry-After` header unless the body said).
+ * A refusal of the gateway's own credentials is the operator's problem, and its text can quote the key
+ * (`Incorrect API key provided: sk-****abcd`): the client's message only names the provider, and the
+ * upstream's words travel in `detail`, which only the log sees.
  */
 export function upstreamError(
   response: UpstreamErrorResponse,
@@ -68,9 +71,19 @@ export function upstreamError(
     upstreamStatus: response.status,
     provider: response.provider,
   };
-  if (extra.param !== undefined) options.param = extra.param;
   const wait = extra.retryAfterSeconds ?? retryAfterSeconds(response.headers);
   if (wait !== undefined) options.retryAfterSeconds = wait;
   const text = message ?? `${response.provider} answered HTTP ${response.status} with no error details`;
+  if (code === "upstream_auth_failed") {
+    options.detail = text;
+    return new GatewayError(code, authFailedMessage(response.provider, response.status), options);
+  }
+  if (extra.param !== undefined) options.param = extra.param;
   return new GatewayError(code, text, options);
+}
+
+/** What a client is told when a provider refuses the gateway's credentials: who, not what it said. */
+export function authFailedMessage(provider: string, status: number | undefined): string {
+  const answered = status === undefined ? "" : ` (HTTP ${status})`;
+  return `${provider} refused the gateway's credentials${answered}; this is a gateway configuration problem, and the provider's message is in the gateway's log`;
 }

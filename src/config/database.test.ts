@@ -5,6 +5,8 @@ import { ConfigError, parseConfigText } from "./load.js";
 const base = `
 keys:
   - { name: team-a, key: sk-team-a-secret, tenant: team-a }
+tenants:
+  team-a: {}
 providers:
   openai: { kind: openai, api_key: sk-openai }
 models:
@@ -66,7 +68,9 @@ describe("the database configuration", () => {
     expect(problemsOf(withDatabase("{ url: 'postgres://db/ledger', file: ledger.db }"))).toEqual([
       "database.file: set url (PostgreSQL) or file (SQLite), not both",
     ]);
-    expect(problemsOf(withDatabase("{ host: db }"))).toEqual(['database: unknown key(s) "host"']);
+    expect(problemsOf(withDatabase("{ host: db }"))).toEqual([
+      'database: unknown key "host"; allowed here: url, file',
+    ]);
     expect(problemsOf(withDatabase("{ file: '' }"))).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { availabilityAt } from "../catalog/agreements.js";
 import { geographyOf } from "../catalog/regions.js";
+import { priceAt } from "../ledger/pricing.js";
 import { demoConfigDocument, placeholderUpstreams } from "./demo.js";
 import { resolveConfig } from "./load.js";
 
@@ -48,8 +49,16 @@ describe("the demo catalog tells the multi-cloud story", () => {
     expect(geos).toContain("eu");
     const claudePrices = config.offerings
       .filter((offering) => offering.model === "claude-sonnet-4-6")
-      .map((offering) => offering.price?.input);
+      .map((offering) => priceAt(offering, now)?.input);
     expect(new Set(claudePrices).size).toBeGreaterThan(1);
+  });
+
+  it("prices: cache writes on Claude, and a price change a week ago that the ledger tells apart", () => {
+    const claude = config.offerings.find((offering) => offering.provider === "anthropic");
+    expect(claude && priceAt(claude, now)).toMatchObject({ input: 3, cachedInput: 0.3, cacheWrite: 3.75 });
+    const aws = config.offerings.find((offering) => offering.id === "gpt-oss-120b@aws-us-east-1");
+    expect(aws && priceAt(aws, now - 8 * DAY)?.input).toBe(0.15);
+    expect(aws && priceAt(aws, now)?.input).toBe(0.12);
   });
 });
 

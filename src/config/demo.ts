@@ -88,6 +88,8 @@ export function demoConfigDocument(
     providers[provider.name] = providerDocument(provider, upstream);
   }
   const novaRelease = isoDate(now - 10 * DAY_MS);
+  // AWS cut its gpt-oss-120b price a week ago: rows before and after carry different prices.
+  const priceCut = isoDate(now - 7 * DAY_MS);
   return {
     server: { host: "127.0.0.1", port },
     keys: [
@@ -180,22 +182,30 @@ export function demoConfigDocument(
       offering("gpt-nova", "aws-us-east-1", { native_model: "openai.gpt-nova-v1:0" }, [1.1, 9.5]),
       offering("gpt-nova", "gcp-europe-west4", { native_model: "openai/gpt-nova" }, [1.2, 9.8]),
       offering("gpt-oss-120b", "azure-eastus", { deployment: "gpt-oss-120b" }, [0.15, 0.6]),
-      offering("gpt-oss-120b", "aws-us-east-1", { native_model: "openai.gpt-oss-120b-1:0" }, [0.15, 0.6]),
+      offering("gpt-oss-120b", "aws-us-east-1", { native_model: "openai.gpt-oss-120b-1:0" }, [
+        { price: [0.15, 0.6] },
+        { from: priceCut, price: [0.12, 0.48] },
+      ]),
       offering("gpt-oss-120b", "gcp-us-central1", { native_model: "openai/gpt-oss-120b-maas" }, [0.09, 0.36]),
       offering("gpt-oss-120b", "gcp-europe-west4", { native_model: "openai/gpt-oss-120b-maas" }, [0.1, 0.4]),
-      offering("claude-sonnet-4-6", "anthropic", { native_model: "claude-sonnet-4-6" }, [3, 15, 0.3]),
+      offering("claude-sonnet-4-6", "anthropic", { native_model: "claude-sonnet-4-6" }, [3, 15, 0.3, 3.75]),
       offering(
         "claude-sonnet-4-6",
         "aws-us-east-1",
         { native_model: "us.anthropic.claude-sonnet-4-6" },
-        [3.3, 16.5, 0.33],
+        [3.3, 16.5, 0.33, 4.125],
       ),
-      offering("claude-sonnet-4-6", "gcp-us-central1", { native_model: "claude-sonnet-4-6" }, [3, 15, 0.3]),
+      offering(
+        "claude-sonnet-4-6",
+        "gcp-us-central1",
+        { native_model: "claude-sonnet-4-6" },
+        [3, 15, 0.3, 3.75],
+      ),
       offering(
         "claude-sonnet-4-6",
         "gcp-europe-west4",
         { native_model: "claude-sonnet-4-6" },
-        [3.3, 16.5, 0.33],
+        [3.3, 16.5, 0.33, 4.125],
       ),
       offering("gemini-2.5-flash", "gemini", { native_model: "gemini-2.5-flash" }, [0.3, 2.5, 0.03]),
       offering("gemini-2.5-flash", "gcp-us-central1", { native_model: "gemini-2.5-flash" }, [0.3, 2.5, 0.03]),
@@ -290,17 +300,37 @@ function providerDocument(provider: DemoProvider, upstream: DemoUpstream): Recor
   }
 }
 
+/** Input, output, cached input (default: input) and cache write (default: input), USD per 1M tokens. */
+type DemoPrice = [number, number, number?, number?];
+
 function offering(
   model: string,
   provider: string,
   native: { native_model?: string; deployment?: string },
-  [input, output, cachedInput]: [number, number, number?],
+  price: DemoPrice | { from?: string; price: DemoPrice }[],
 ): Record<string, unknown> {
+  if (isDemoPrice(price)) return { model, provider, ...native, price: priceDocument(price) };
   return {
     model,
     provider,
     ...native,
-    price: { input, output, ...(cachedInput === undefined ? {} : { cached_input: cachedInput }) },
+    prices: price.map((change) => ({
+      ...(change.from === undefined ? {} : { from: change.from }),
+      ...priceDocument(change.price),
+    })),
+  };
+}
+
+function isDemoPrice(price: DemoPrice | { from?: string; price: DemoPrice }[]): price is DemoPrice {
+  return typeof price[0] === "number";
+}
+
+function priceDocument([input, output, cachedInput, cacheWrite]: DemoPrice): Record<string, number> {
+  return {
+    input,
+    output,
+    ...(cachedInput === undefined ? {} : { cached_input: cachedInput }),
+    ...(cacheWrite === undefined ? {} : { cache_write: cacheWrite }),
   };
 }
 

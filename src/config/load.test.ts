@@ -59,7 +59,12 @@ describe("configuration", () => {
       port: 4800,
       bodyLimitBytes: 4 * 1024 * 1024,
       shutdownGraceMs: 10_000,
+      metrics: "open",
       logLevel: "info",
+      headersTimeoutMs: 30_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnectionsPerClient: 1024,
     });
     expect(config.keys[0]).toMatchObject({
       name: "team-a",
@@ -316,7 +321,7 @@ describe("issue 9: configuration messages that mislead", () => {
       "a mistyped key",
       document({ server: { prot: 4800 } }),
       [
-        'server: unknown key "prot" (did you mean "port"?); allowed here: host, port, body_limit_bytes, shutdown_grace_ms, log_level',
+        'server: unknown key "prot" (did you mean "port"?); allowed here: host, port, body_limit_bytes, shutdown_grace_ms, metrics, log_level',
       ],
     ],
     [

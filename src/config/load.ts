@@ -9,6 +9,7 @@ import { parseDuration, parseInstant } from "../catalog/time.js";
 import { suggestion } from "./did-you-mean.js";
 import { formatConfigPath, interpolateEnv } from "./interpolate.js";
 import { configErrorMap, configIssueText } from "./issue-message.js";
+import { resolvePrices } from "./resolve-prices.js";
 import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "./schema.js";
 import type {
   AgreementConfig,
@@ -159,14 +160,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       region,
       geo: provider?.labels?.["geo"] ?? (region === undefined ? undefined : geographyOf(region)),
       position: index,
-      price:
-        offering.price === undefined
-          ? undefined
-          : {
-              input: offering.price.input,
-              output: offering.price.output,
-              cachedInput: offering.price.cached_input ?? offering.price.input,
-            },
+      prices: resolvePrices(offering, at, problems),
       availableFrom,
       availableUntil,
       capabilities: new Set<Capability>(offering.capabilities ?? model?.capabilities ?? []),
@@ -221,12 +215,18 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       shutdownGraceMs: file.server.shutdown_grace_ms,
       metrics: file.server.metrics,
       logLevel,
+      headersTimeoutMs: file.server.headers_timeout_ms,
+      requestTimeoutMs: file.server.request_timeout_ms,
+      keepAliveTimeoutMs: file.server.keep_alive_timeout_ms,
+      maxConnectionsPerClient: file.server.max_connections_per_client,
     },
     log: { level: logLevel, requests: file.log.requests },
     upstream: {
       connectTimeoutMs: file.upstream.connect_timeout_ms,
       firstByteTimeoutMs: file.upstream.first_byte_timeout_ms,
       idleTimeoutMs: file.upstream.idle_timeout_ms,
+      maxResponseBytes: file.upstream.max_response_bytes,
+      maxEventBytes: file.upstream.max_event_bytes,
     },
     keys,
     providers,

@@ -173,6 +173,12 @@ const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
 });
 /** USD per 1M tokens. */
 const price = z.number().min(0, "must not be negative");
+const priceFields = {
+  input: price,
+  output: price,
+  cached_input: price.optional(),
+  cache_write: price.optional(),
+};
 
 const offeringSchema = z.strictObject({
   model: z.string().min(1),
@@ -181,8 +187,13 @@ const offeringSchema = z.strictObject({
   native_model: z.string().min(1).optional(),
   /** Azure's name for the native model: the deployment. */
   deployment: z.string().min(1).optional(),
-  /** USD per 1M tokens. `cached_input` defaults to `input`. */
-  price: z.strictObject({ input: price, output: price, cached_input: price.optional() }).optional(),
+  /** USD per 1M tokens. `cached_input` and `cache_write` default to `input`. */
+  price: z.strictObject(priceFields).optional(),
+  /** Effective-dated prices instead of `price`: each holds from its `from` until the next one's. */
+  prices: z
+    .array(z.strictObject({ from: instant.optional(), ...priceFields }))
+    .min(1, "must list at least one price")
+    .optional(),
   /** The offering's own availability, on top of any agreement. */
   available_from: instant.optional(),
   available_until: instant.optional(),
@@ -307,17 +318,30 @@ const keySchema = z
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const serverSchema = z.strictObject({
-  host: z.string().min(1).default("127.0.0.1"),
-  /** 0: any free port (the tests' choice). */
-  port: integerFrom(0, 65535).default(4800),
-  body_limit_bytes: positiveInt.default(4 * 1024 * 1024),
-  shutdown_grace_ms: z.number().int().min(0).default(10_000),
-  /** `GET /metrics`: `open` (no key, as Prometheus scrapes by default), `admin` (an admin key), or `off`. */
-  metrics: z.enum(["open", "admin", "off"]).default("open"),
-  /** The older spelling of `log.level`; kept so existing files still load (setting both differently is an error). */
-  log_level: z.enum(logLevels).optional(),
-});
+const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default("127.0.0.1"),
+    /** 0: any free port (the tests' choice). */
+    port: integerFrom(0, 65535).default(4800),
+    body_limit_bytes: positiveInt.default(4 * 1024 * 1024),
+    shutdown_grace_ms: z.number().int().min(0).default(10_000),
+    /** `GET /metrics`: `open` (no key, as Prometheus scrapes by default), `admin` (an admin key), or `off`. */
+    metrics: z.enum(["open", "admin", "off"]).default("open"),
+    /** The older spelling of `log.level`; kept so existing files still load (setting both differently is an error). */
+    log_level: z.enum(logLevels).optional(),
+    /** Until a connection's request headers are complete (slow-loris bound; nginx's client_header_timeout). */
+    headers_timeout_ms: positiveInt.default(30_000),
+    /** Until the whole request (headers and body) has arrived; the response, a stream included, is not counted. */
+    request_timeout_ms: positiveInt.default(60_000),
+    /** An idle keep-alive connection is closed after this (above a load balancer's usual 60 s idle timeout). */
+    keep_alive_timeout_ms: positiveInt.default(65_000),
+    /** Open connections one client address may hold; 0 turns the cap off (behind a proxy every client is its address). */
+    max_connections_per_client: z.number().int().min(0).default(1024),
+  })
+  .refine((server) => server.headers_timeout_ms <= server.request_timeout_ms, {
+    message: "must not be longer than server.request_timeout_ms (the headers are part of the request)",
+    path: ["headers_timeout_ms"],
+  });
 
 const logSchema = z.strictObject({
   /** pino's level for every line the gateway writes (`info` unless `server.log_level` says otherwise). */
@@ -332,6 +356,10 @@ const upstreamSchema = z.strictObject({
   first_byte_timeout_ms: positiveInt.default(60_000),
   /** Longest silence allowed between two chunks of an upstream body. */
   idle_timeout_ms: positiveInt.default(60_000),
+  /** Largest whole (non-stream) answer buffered from a provider. */
+  max_response_bytes: positiveInt.default(32 * 1024 * 1024),
+  /** Largest single stream event (SSE) or frame (AWS event stream) waiting to be complete. */
+  max_event_bytes: positiveInt.default(1024 * 1024),
 });
 
 /** Where the store lives: PostgreSQL when `url` is set, otherwise an SQLite file. */
@@ -340,8 +368,10 @@ const databaseSchema = z
     /** `postgres://user:password@host:port/database` (usually `${DATABASE_URL}`). */
     url: z
       .string()
-      .regex(/^postgres(ql)?:\/\/[^/?#]*/, "must be a postgres:// or postgresql:// URL")
-      .refine((value) => URL.canParse(value), "must be a postgres:// or postgresql:// URL")
+      .refine(
+        (value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value),
+        "must be a postgres:// or postgresql:// URL",
+      )
       .optional(),
     /** The SQLite file, relative to the configuration file's directory. */
     file: z.string().min(1).optional(),

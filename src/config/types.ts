@@ -119,7 +119,11 @@ export interface OfferingConfig {
   readonly geo: string | undefined;
   /** Position in the configuration: the last tie-breaker of every strategy. */
   readonly position: number;
-  readonly price: Price | undefined;
+  /**
+   * The offering's prices over time, sorted by `from` (the first may hold since always); empty when the
+   * catalog states no price. Read them with `priceAt` (ledger/pricing.ts), never by index.
+   */
+  readonly prices: readonly PriceChange[];
   /** Epoch milliseconds; the offering is unavailable before (inclusive bound). */
   readonly availableFrom: number | undefined;
   /** Epoch milliseconds; the offering is unavailable from this instant on. */
@@ -132,9 +136,20 @@ export interface OfferingConfig {
 
 /** USD per 1M tokens. */
 export interface Price {
+  /** Uncached input tokens. */
   readonly input: number;
+  /** Output tokens, reasoning included. */
   readonly output: number;
+  /** Input tokens read from the prompt cache; the input price unless configured. */
   readonly cachedInput: number;
+  /** Input tokens written to the prompt cache; the input price unless configured. */
+  readonly cacheWrite: number;
+}
+
+/** A price and the instant it took effect; it holds until the next change. */
+export interface PriceChange extends Price {
+  /** Epoch milliseconds, inclusive; undefined: since always. */
+  readonly from: number | undefined;
 }
 
 export type AgreementTerms = "exclusive" | "launch-partner" | "preferential" | "open";
@@ -244,6 +259,11 @@ export interface GatewayConfig {
     readonly metrics: "open" | "admin" | "off";
     /** The same as `log.level` (kept for the code that reads it here). */
     readonly logLevel: LogLevel;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** 0: no cap. */
+    readonly maxConnectionsPerClient: number;
   };
   readonly log: {
     readonly level: LogLevel;
@@ -254,6 +274,8 @@ export interface GatewayConfig {
     readonly connectTimeoutMs: number;
     readonly firstByteTimeoutMs: number;
     readonly idleTimeoutMs: number;
+    readonly maxResponseBytes: number;
+    readonly maxEventBytes: number;
   };
   readonly keys: readonly KeyConfig[];
   readonly providers: ReadonlyMap<string, ProviderConfig>;

@@ -14,6 +14,7 @@ import type { Operation, Transport, UpstreamRequest } from "../transports/transp
 import type { Cancellation } from "./cancellation.js";
 import { relayStream, type RelayOutcome } from "./relay-stream.js";
 import {
+  DEFAULT_MAX_RESPONSE_BYTES,
   exchangeBuffered,
   exchangeStreaming,
   type BufferedAnswer,
@@ -81,6 +82,14 @@ export interface ExecutorDeps {
   readonly exchange?: UpstreamExchange;
   /** Told the first time each provider drops or changes each parameter (later times only go in headers). */
   readonly onFirstWarning?: (provider: string, warning: Warning) => void;
+  /**
+   * Told of every attempt a provider refused the gateway's own credentials (`upstream_auth_failed`): the
+   * operator's problem, whose detail (the provider's words) the client is not shown.
+   */
+  readonly onUpstreamAuthFailure?: (provider: string, error: GatewayError) => void;
+  /** Bounds on what is read from an upstream (see `upstream.max_response_bytes` / `max_event_bytes`). */
+  readonly maxResponseBytes?: number;
+  readonly maxEventBytes?: number;
 }
 
 /** How the executor sends one call upstream: buffered (whole answers) or streaming. */
@@ -221,6 +230,7 @@ export class Executor {
                 { provider },
               ),
           },
+          maxEventBytes: this.#deps.maxEventBytes,
         });
         const health = this.#deps.health;
         const offering = candidate.offering.id;
@@ -375,6 +385,8 @@ export class Executor {
             throw failure;
           }
           if (!recorded) record(failure.upstreamStatus, failure.code);
+          if (failure.code === "upstream_auth_failed")
+            this.#deps.onUpstreamAuthFailure?.(candidate.provider.id, failure);
           if (failure.failover === "stop") {
             health.release(offering);
             throw failure;
@@ -483,6 +495,8 @@ export class Executor {
           body: upstream.body,
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: this.#deps.idleTimeoutMs,
+          maxBodyBytes: this.#deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          provider: provider.id,
         },
         cancellation,
       );

@@ -49,6 +49,8 @@ export interface RelayOptions {
   /** Records the attempt's end: undefined when it succeeded. */
   readonly record: (code: ErrorCode | undefined) => void;
   readonly deadlines?: StreamDeadlines | undefined;
+  /** The largest stream event the frame parser may hold (`upstream.max_event_bytes`). */
+  readonly maxEventBytes?: number | undefined;
 }
 
 /**
@@ -59,7 +61,9 @@ export interface RelayOptions {
  */
 export function relayStream(options: RelayOptions): Promise<RelayOutcome> {
   const { answer, codec, sink, route } = options;
-  const parser = codec.createFrameParser();
+  const parser = codec.createFrameParser(
+    options.maxEventBytes === undefined ? undefined : { maxEventBytes: options.maxEventBytes },
+  );
   const decoder = codec.createStreamDecoder();
   const pending: StreamPart[] = [];
   let opened = false;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { util, type Dispatcher } from "undici";
+import { GatewayError } from "../errors/gateway-error.js";
 import type { Cancellation } from "./cancellation.js";
 
 /**
@@ -13,7 +14,17 @@ export interface ExchangeRequest {
   readonly body: string;
   readonly headersTimeout: number;
   readonly bodyTimeout: number;
+  /**
+   * The most bytes buffered from one answer (`upstream.max_response_bytes`): a larger buffered answer fails
+   * with `upstream_response_too_large`; an error answer's text is cut there (its status still classifies it).
+   */
+  readonly maxBodyBytes?: number;
+  /** Named in the too-large error. */
+  readonly provider?: string;
 }
+
+/** The default bound on a buffered upstream answer: 32 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface UpstreamHead {
   readonly statusCode: number;
@@ -32,7 +43,10 @@ export function exchangeBuffered(
   cancellation: Cancellation,
 ): Promise<BufferedAnswer> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(dispatchOptions(request), new BufferedHandler(cancellation, resolve, reject));
+    dispatcher.dispatch(
+      dispatchOptions(request),
+      new BufferedHandler(cancellation, resolve, reject, request),
+    );
   });
 }
 
@@ -62,7 +76,10 @@ export function exchangeStreaming(
   cancellation: Cancellation,
 ): Promise<StreamingAnswer> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(dispatchOptions(request), new StreamingHandler(cancellation, resolve, reject));
+    dispatcher.dispatch(
+      dispatchOptions(request),
+      new StreamingHandler(cancellation, resolve, reject, request.maxBodyBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
+    );
   });
 }
 
@@ -107,15 +124,22 @@ class BufferedHandler extends Handler {
   #statusCode = 0;
   #rawHeaders: Buffer[] = [];
   readonly #chunks: Buffer[] = [];
+  #size = 0;
+  #settled = false;
+  readonly #limit: number;
+  readonly #provider: string | undefined;
 
   constructor(
     cancellation: Cancellation,
     resolve: (answer: BufferedAnswer) => void,
     reject: (error: Error) => void,
+    request: ExchangeRequest,
   ) {
     super(cancellation);
     this.#resolve = resolve;
     this.#reject = reject;
+    this.#limit = request.maxBodyBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#provider = request.provider;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -125,11 +149,29 @@ class BufferedHandler extends Handler {
   }
 
   onData(chunk: Buffer): boolean {
-    this.#chunks.push(chunk);
-    return true;
+    if (this.#settled) return false;
+    this.#size += chunk.length;
+    if (this.#size <= this.#limit) {
+      this.#chunks.push(chunk);
+      return true;
+    }
+    if (this.#statusCode >= 300) {
+      // An error answer is cut at the bound: what came so far (and the status) tells the failure.
+      this.#chunks.push(chunk.subarray(0, chunk.length - (this.#size - this.#limit)));
+      this.onComplete();
+    } else {
+      this.#chunks.length = 0;
+      this.#settled = true;
+      this.release();
+      this.#reject(answerTooLarge(this.#provider, this.#statusCode, this.#limit));
+    }
+    this.abortUpstream?.(new Error("the gateway stopped reading an answer over upstream.max_response_bytes"));
+    return false;
   }
 
   onComplete(): void {
+    if (this.#settled) return;
+    this.#settled = true;
     this.release();
     const chunks = this.#chunks;
     this.#resolve({
@@ -140,6 +182,8 @@ class BufferedHandler extends Handler {
   }
 
   onError(error: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
     this.release();
     this.#reject(error);
   }
@@ -155,15 +199,18 @@ class StreamingHandler extends Handler implements StreamingAnswer {
   #queued: Buffer[] | undefined;
   #settled: { error: Error | undefined } | undefined;
   #headersSeen = false;
+  readonly #limit: number;
 
   constructor(
     cancellation: Cancellation,
     resolve: (answer: StreamingAnswer) => void,
     reject: (error: Error) => void,
+    limit: number,
   ) {
     super(cancellation);
     this.#resolve = resolve;
     this.#reject = reject;
+    this.#limit = limit;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -219,8 +266,18 @@ class StreamingHandler extends Handler implements StreamingAnswer {
   text(): Promise<string> {
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
+      let size = 0;
       this.receive({
         data: (chunk) => {
+          // An error answer past the bound is cut: what came so far (and the status) tells the failure.
+          if (size + chunk.length > this.#limit) {
+            chunks.push(chunk.subarray(0, this.#limit - size));
+            size = this.#limit;
+            this.abort();
+            resolve(Buffer.concat(chunks).toString("utf8"));
+            return false;
+          }
+          size += chunk.length;
           chunks.push(chunk);
           return true;
         },
@@ -230,4 +287,13 @@ class StreamingHandler extends Handler implements StreamingAnswer {
       });
     });
   }
+}
+
+function answerTooLarge(provider: string | undefined, status: number, limit: number): GatewayError {
+  const who = provider ?? "the upstream";
+  return new GatewayError(
+    "upstream_response_too_large",
+    `${who} sent an answer larger than upstream.max_response_bytes (${limit} bytes)`,
+    { ...(provider === undefined ? {} : { provider }), upstreamStatus: status },
+  );
 }

@@ -20,6 +20,11 @@ export const errorCodes = {
   model_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   route_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   method_not_allowed: { status: 405, type: "invalid_request_error", failover: "stop" },
+  // Refused by the HTTP server before a route saw the request (Node's parser, timeouts, connection caps).
+  malformed_request: { status: 400, type: "invalid_request_error", failover: "stop" },
+  request_timeout: { status: 408, type: "invalid_request_error", failover: "stop" },
+  headers_too_large: { status: 431, type: "invalid_request_error", failover: "stop" },
+  too_many_connections: { status: 429, type: "rate_limit_error", failover: "stop" },
 
   // What the upstream said or did.
   upstream_invalid_request: { status: 400, type: "invalid_request_error", failover: "stop" },
@@ -35,6 +40,7 @@ export const errorCodes = {
   upstream_auth_failed: { status: 502, type: "server_error", failover: "next" },
   upstream_model_not_found: { status: 502, type: "server_error", failover: "next" },
   upstream_rejected: { status: 502, type: "server_error", failover: "next" },
+  upstream_response_too_large: { status: 502, type: "server_error", failover: "next" },
 
   // The gateway itself.
   no_offering_available: { status: 503, type: "server_error", failover: "stop" },

@@ -9,6 +9,8 @@ export interface GatewayErrorOptions {
   readonly retryAfterSeconds?: number;
   /** The provider that produced the error, when one did. */
   readonly provider?: string;
+  /** What the upstream said, for the operator's log only: never sent to a client (it may quote secrets). */
+  readonly detail?: string;
   readonly cause?: unknown;
 }
 
@@ -20,6 +22,7 @@ export class GatewayError extends Error {
   readonly upstreamStatus: number | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly provider: string | undefined;
+  readonly detail: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -28,6 +31,7 @@ export class GatewayError extends Error {
     this.upstreamStatus = options.upstreamStatus;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.provider = options.provider;
+    this.detail = options.detail;
   }
 
   get status(): number {

@@ -13,6 +13,7 @@ import { AccessLog } from "../observability/access-log.js";
 import { GatewayMetrics, metricsCatalogOf } from "../observability/metrics.js";
 import { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Store } from "../store/index.js";
+import { createAuthFailureLog } from "../http/auth-failure-log.js";
 import { ReportBus } from "./finish.js";
 
 /** Everything the pipeline and the routes need, built once from the frozen configuration. */
@@ -70,6 +71,9 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     embeddingsCodecs,
     firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
     idleTimeoutMs: config.upstream.idleTimeoutMs,
+    maxResponseBytes: config.upstream.maxResponseBytes,
+    maxEventBytes: config.upstream.maxEventBytes,
+    onUpstreamAuthFailure: createAuthFailureLog(logger),
     onFirstWarning: (provider, warning) =>
       logger.warn(
         { provider, warning },

@@ -134,9 +134,9 @@ function outcomeOf(
   trace: RequestTrace,
   response: Pick<ServerResponse, "writableFinished" | "statusCode">,
 ): RequestOutcome {
-  if (!response.writableFinished) return trace.cutByShutdown ? "shutdown" : "client_gone";
-  // A stream the gateway ended with an error event because its shutdown grace ran out.
-  if (trace.streamFailed) return trace.error?.code === "shutting_down" ? "shutdown" : "stream_error";
+  if (trace.cutByShutdown) return "shutdown";
+  if (!response.writableFinished) return "client_gone";
+  if (trace.streamFailed) return "stream_error";
   return response.statusCode >= 400 ? "error" : "ok";
 }
 
@@ -200,5 +200,7 @@ function costFor(
   at: number,
 ): ReportedCost | undefined {
   const price = priceAt(offering, at);
-  return price === undefined ? undefined : { usd: costOf(usage, price), prices: price };
+  if (price === undefined) return undefined;
+  const { input, output, cachedInput, cacheWrite } = price;
+  return { usd: costOf(usage, price), prices: { input, output, cachedInput, cacheWrite } };
 }

@@ -34,7 +34,7 @@ export class RequestTrace {
   error: GatewayError | undefined;
   /** A stream opened and then ended with an error event. */
   streamFailed = false;
-  /** Set by the server when its shutdown grace ran out and it cut the connections. */
+  /** Set when the shutdown grace ran out while this request was running (cut, or its stream ended). */
   cutByShutdown = false;
 
   constructor(

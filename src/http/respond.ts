@@ -23,7 +23,9 @@ export function sendOpenAIError(response: ServerResponse, error: GatewayError, h
   }
   if (error.retryAfterSeconds !== undefined)
     headers.push("retry-after", String(Math.ceil(error.retryAfterSeconds)));
-  if (error.code === "body_too_large") headers.push("connection", "close");
+  // No `Connection: close` for body_too_large: the refused body is drained first (see body.ts), and
+  // closing while it still arrives would reset the connection before the client reads this answer.
+  if (error.code === "shutting_down") headers.push("connection", "close");
   sendJson(response, error.status, encodeError(error), headers);
 }
 
@@ -43,7 +45,9 @@ export function sendAnthropicError(
   }
   if (error.retryAfterSeconds !== undefined)
     headers.push("retry-after", String(Math.ceil(error.retryAfterSeconds)));
-  if (error.code === "body_too_large") headers.push("connection", "close");
+  // No `Connection: close` for body_too_large: the refused body is drained first (see body.ts), and
+  // closing while it still arrives would reset the connection before the client reads this answer.
+  if (error.code === "shutting_down") headers.push("connection", "close");
   if (!headers.includes("request-id")) headers.push("request-id", requestId);
   sendJson(response, error.status, encodeAnthropicError(error, requestId), headers);
 }

@@ -131,10 +131,9 @@ export function createRequestHandler(
     };
     if (ingress === "anthropic") context.headers.push("request-id", requestId);
     response.on("close", () => {
-      if (!response.writableFinished) {
-        cancellation.cancel();
-        if (state.cutting) trace.cutByShutdown = true;
-      }
+      if (!response.writableFinished) cancellation.cancel();
+      // Still running when the shutdown grace ran out: cut, or ended with a `shutting_down` event.
+      if (state.cutting) trace.cutByShutdown = true;
       finishRequest(services.reports, trace, context.attempts, response, services.now());
     });
 

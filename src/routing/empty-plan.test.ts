@@ -54,7 +54,8 @@ function bounded(policy: Record<string, unknown>): PlanningService {
     string,
     unknown
   >;
-  const boundedConfig = resolveConfig({ ...document, tenants: { demo: { policy } } }, "test", {});
+  const tenants = { ...(document.tenants as Record<string, unknown>), demo: { policy } };
+  const boundedConfig = resolveConfig({ ...document, tenants }, "test", {});
   return new PlanningService(boundedConfig, new HealthTracker(boundedConfig.health), () => start);
 }
 const errorOf = (planner: PlanningService, ...args: Parameters<PlanningService["plan"]>): GatewayError =>

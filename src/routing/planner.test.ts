@@ -8,6 +8,7 @@ import { strategies } from "../config/schema.js";
 import type { Capability, PolicyConfig, Strategy } from "../config/types.js";
 import type { HealthView, OfferingHealth } from "../health/health-view.js";
 import { noHealth } from "../health/health-view.js";
+import type { Plan } from "./plan.js";
 import { explainEmptyPlan, planRequest, type PlanInput, type RequestFeatures } from "./planner.js";
 
 const at = (text: string): number => parseInstant(text) ?? Number.NaN;
@@ -336,5 +337,53 @@ describe("planner invariants (fast-check)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("planner prices", () => {
+  const dated = resolveConfig(
+    {
+      keys: [{ name: "k", key: "sk-planner-prices" }],
+      providers: {
+        a: { kind: "openai-compatible", base_url: "http://127.0.0.1:1/v1" },
+        b: { kind: "openai-compatible", base_url: "http://127.0.0.1:2/v1" },
+      },
+      models: { m: { vendor: "v", capabilities: ["chat"] } },
+      offerings: [
+        { model: "m", provider: "a", price: { input: 2, output: 8 } },
+        {
+          model: "m",
+          provider: "b",
+          prices: [
+            { input: 3, output: 12 },
+            { from: "2026-12-01", input: 1, output: 4 },
+          ],
+        },
+      ],
+    },
+    "test",
+    {},
+  );
+  const cheapest = (now: string, maxInput?: number): Plan =>
+    planRequest(
+      input({
+        catalog: dated,
+        policy: policy({ strategy: "cheapest", maxPrice: { input: maxInput, output: undefined } }),
+        request: features({ model: "m" }),
+        now: at(now),
+      }),
+    );
+
+  it("estimates cost and checks max_price with the price in force at the plan's instant", () => {
+    expect(providersOf(cheapest("2026-11-30T23:59:59Z"))).toEqual(["a", "b"]);
+    // 1,000 prompt × $1/1M + 500 output × $4/1M = $0.003
+    expect(cheapest("2026-12-01").candidates.map((c) => [c.provider.id, c.expectedCostUsd])).toEqual([
+      ["b", 0.003],
+      ["a", 0.006],
+    ]);
+    expect(cheapest("2026-11-30", 2.5).excluded.map((e) => e.reason)).toEqual([
+      "input price $3/1M is over max_price $2.5/1M",
+    ]);
+    expect(cheapest("2026-12-01", 2.5).excluded).toEqual([]);
   });
 });

@@ -2,9 +2,17 @@ import { availabilityAt, type Availability, type CatalogView } from "../catalog/
 import { regionMatches } from "../catalog/regions.js";
 import { formatTime } from "../catalog/time.js";
 import type { InputLimits } from "../codecs/codec.js";
-import type { Capability, OfferingConfig, PolicyConfig, ProviderConfig, Strategy } from "../config/types.js";
+import type {
+  Capability,
+  OfferingConfig,
+  PolicyConfig,
+  Price,
+  ProviderConfig,
+  Strategy,
+} from "../config/types.js";
 import type { Dialect } from "../core/chat-request.js";
 import type { HealthView, OfferingHealth } from "../health/health-view.js";
+import { priceAt } from "../ledger/pricing.js";
 import { expectedCost, formatUsd } from "./cost.js";
 import type { Candidate, Exclusion, Plan } from "./plan.js";
 import { inputLimitHit, type RequestInputs } from "./request-inputs.js";
@@ -131,10 +139,10 @@ function planModel(
       provider,
       health: reason.health,
       cost:
-        offering.price === undefined
+        reason.price === undefined
           ? undefined
           : expectedCost(
-              offering.price,
+              reason.price,
               request.promptTokens ?? 0,
               request.maxOutputTokens,
               offering.maxOutputTokens,
@@ -147,7 +155,7 @@ function planModel(
 }
 
 /** The tenant's hard boundary: allowed and denied providers and regions. */
-function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string | undefined {
+export function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): string | undefined {
   const provider = offering.provider;
   if (policy.denyProviders.has(provider)) return `provider ${provider} is denied by the tenant's policy`;
   if (policy.allowProviders !== undefined && !policy.allowProviders.has(provider))
@@ -169,7 +177,7 @@ type Excluded = Omit<Exclusion, "offering" | "boundary">;
 function exclusionReason(
   offering: OfferingConfig,
   input: PlanInput,
-): Excluded | { health: OfferingHealth | undefined; availability: Availability } {
+): Excluded | { health: OfferingHealth | undefined; availability: Availability; price: Price | undefined } {
   const { overrides, policy, request, now } = input;
   const ineligible = (reason: string): Excluded => ({ reason, kind: "ineligible" });
   if (overrides.providers !== undefined && !overrides.providers.has(offering.provider))
@@ -193,7 +201,8 @@ function exclusionReason(
   const limit = inputLimitHit(input.inputLimits?.get(offering.dialect), request.inputs);
   if (limit !== undefined)
     return { reason: `${limit.param}: ${limit.reason}`, kind: "input", param: limit.param };
-  const price = offering.price;
+  // The price in force at the plan's instant, as the ledger will bill it.
+  const price = priceAt(offering, now);
   const { input: maxInput, output: maxOutput } = policy.maxPrice;
   if (maxInput !== undefined || maxOutput !== undefined) {
     if (price === undefined) return ineligible("no price in the catalog, and the tenant sets max_price");
@@ -221,7 +230,7 @@ function exclusionReason(
       until: health.openUntil,
     };
   }
-  return { health, availability };
+  return { health, availability, price };
 }
 
 function order(eligible: Eligible[], strategy: Strategy, input: PlanInput, model: string): Candidate[] {

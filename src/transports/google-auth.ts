@@ -1,4 +1,5 @@
 import type { JWT } from "google-auth-library";
+import { authFailedMessage } from "../codecs/upstream-error.js";
 import { GatewayError } from "../errors/gateway-error.js";
 
 /** The token endpoint google-auth-library posts to, whatever the key file says. */
@@ -110,15 +111,12 @@ function tokenError(error: unknown, provider: string): GatewayError {
   const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
   const detail = error instanceof Error ? error.message : String(error);
   if (typeof status === "number" && status >= 400 && status < 500) {
-    return new GatewayError(
-      "upstream_auth_failed",
-      `${provider}: Google refused the service-account login (${detail})`,
-      {
-        provider,
-        upstreamStatus: status,
-        cause: error,
-      },
-    );
+    return new GatewayError("upstream_auth_failed", authFailedMessage(provider, status), {
+      provider,
+      upstreamStatus: status,
+      detail: `Google refused the service-account login (${detail})`,
+      cause: error,
+    });
   }
   return new GatewayError(
     "upstream_connection_failed",

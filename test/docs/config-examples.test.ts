@@ -16,7 +16,9 @@ import { parseConfigText, resolveConfig } from "../../src/config/load.js";
  *   is loaded with one key added, and must name only what it defines itself;
  * - `<!-- config-example: providers entries -->` before a block: the block is the content of `providers`;
  * - `<!-- config-example: onto the demo -->` before a block: its sections are laid over the demo
- *   configuration (maps merged, lists replaced), because it names the demo's providers and models.
+ *   configuration (maps merged, lists replaced), because it names the demo's providers and models;
+ * - `<!-- config-example: another program's -->` before a block: not Switchyard's (a Prometheus scrape
+ *   configuration, say); it must only be valid YAML.
  *
  * Environment variables a block references are set to dummy values (a service-account JSON where a
  * service-account key is expected), and files it names are created; then the block is loaded again
@@ -80,7 +82,11 @@ function environment(text: string, withOptional: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, optional] of references(text)) {
     if (optional && !withOptional) continue;
-    env[name] = serviceAccountVariables.has(name) ? serviceAccountKey : `dummy-${name.toLowerCase()}-value`;
+    env[name] = serviceAccountVariables.has(name)
+      ? serviceAccountKey
+      : name.endsWith("DATABASE_URL")
+        ? "postgres://switchyard@db.example:5432/switchyard"
+        : `dummy-${name.toLowerCase()}-value`;
   }
   return env;
 }
@@ -133,6 +139,8 @@ function load(example: Example, env: NodeJS.ProcessEnv): void {
         env,
       );
       return;
+    case "another program's":
+      return;
     default:
       throw new Error(`${example.where}: unknown config-example marker "${example.marker}"`);
   }
@@ -155,9 +163,11 @@ describe("issue 9: every configuration example in the README and docs loads", ()
       new Set([
         "README.md",
         "docs/configuration.md",
+        "docs/observability.md",
         "docs/providers/anthropic.md",
         "docs/providers/bedrock.md",
         "docs/providers/google.md",
+        "docs/storage.md",
       ]),
     );
   });

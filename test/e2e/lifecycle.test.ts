@@ -113,7 +113,7 @@ describe("a client that disconnects", () => {
 });
 
 describe("graceful shutdown", () => {
-  it("refuses new work, lets an in-flight stream finish, then closes", async () => {
+  it("keeps answering health checks with 503, refuses new work with Connection: close, lets an in-flight stream finish", async () => {
     const { client, upstream, gateway: running } = await setUp();
     const arrived = upstream.next();
     const streamPromise = client.chat.completions.create({
@@ -127,8 +127,19 @@ describe("graceful shutdown", () => {
     const stream = await streamPromise;
     const closing = running.close(10_000);
 
-    // The listening socket closes at once: new connections are refused while the stream goes on.
-    await expect(fetch(`${running.url}/readyz`)).rejects.toThrow();
+    // Issue 10, defect 7: the listener stays while work drains; readiness fails, new work is told why.
+    const ready = await fetch(`${running.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("connection")).toBe("close");
+    expect(await ready.json()).toEqual({ status: "shutting_down" });
+    const refused = await fetch(`${running.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "held-model", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("connection")).toBe("close");
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("shutting_down");
 
     response.end(chunk({ content: " world" }) + chunk({}, "stop") + "data: [DONE]\n\n");
     let text = "";
@@ -136,5 +147,34 @@ describe("graceful shutdown", () => {
     expect(text).toBe("Hello world");
     await closing;
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+
+  it("ends a stream still running at the end of the grace with an in-stream error, not a cut socket (issue 10, defect 7)", async () => {
+    const { client, upstream, gateway: running } = await setUp();
+    const arrived = upstream.next();
+    const streamPromise = client.chat.completions.create({
+      model: "held-model",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
+    const { response } = await arrived;
+    response.writeHead(200, { "content-type": "text/event-stream" });
+    response.write(chunk({ role: "assistant", content: "" }) + chunk({ content: "Hello" }));
+    const stream = await streamPromise;
+    const closing = running.close(300);
+
+    // The upstream never finishes: the grace runs out with the stream open.
+    let text = "";
+    const failure = await (async () => {
+      for await (const part of stream) text += part.choices[0]?.delta.content ?? "";
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(text).toBe("Hello");
+    // Before the fix the socket was cut and the SDK raised `TypeError: terminated`.
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).code).toBe("shutting_down");
+    await closing;
   });
 });

@@ -32,7 +32,8 @@ describe("anthropic-messages decodeError", () => {
     const error = decode(status, envelope(type, `the ${type}`));
     expect(error.code).toBe(code);
     expect(error.failover).toBe(failover);
-    expect(error.message).toBe(`the ${type}`);
+    // A credential refusal keeps the upstream's words for the log only (issue 10, defect 6).
+    expect(code === "upstream_auth_failed" ? error.detail : error.message).toBe(`the ${type}`);
     expect(error.upstreamStatus).toBe(status);
     expect(error.provider).toBe("anthropic");
   });

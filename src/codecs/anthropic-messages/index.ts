@@ -1,4 +1,4 @@
-import type { ChatCodec } from "../codec.js";
+import type { ChatCodec, FrameLimits } from "../codec.js";
 import { SseParser } from "../framing/sse.js";
 import { decodeAnthropicError } from "./decode-error.js";
 import { decodeAnthropicMessagesResponse } from "./decode-response.js";
@@ -11,7 +11,7 @@ export const anthropicMessagesCodec: ChatCodec = Object.freeze({
   inputLimits: {},
   encodeChatRequest: encodeAnthropicMessagesRequest,
   decodeChatResponse: decodeAnthropicMessagesResponse,
-  createFrameParser: () => new SseParser(),
+  createFrameParser: (limits?: FrameLimits) => new SseParser(limits),
   createStreamDecoder: createAnthropicStreamDecoder,
   decodeError: decodeAnthropicError,
 });

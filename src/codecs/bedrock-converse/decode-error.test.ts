@@ -41,7 +41,8 @@ describe("decodeBedrockError", () => {
     expect(error.failover).toBe(failover);
     expect(error.upstreamStatus).toBe(status);
     expect(error.provider).toBe("aws-us-east-1");
-    expect(error.message).toBe(`${name}: details`);
+    // A credential refusal keeps the upstream's words for the log only (issue 10, defect 6).
+    expect(code === "upstream_auth_failed" ? error.detail : error.message).toBe(`${name}: details`);
   });
 
   it("falls back to the body's __type or code, and to `Message`", () => {

@@ -1,4 +1,4 @@
-import type { ChatCodec, EmbeddingsCodec, InputLimits } from "../codec.js";
+import type { ChatCodec, EmbeddingsCodec, FrameLimits, InputLimits } from "../codec.js";
 import { AwsEventStreamParser, type AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { decodeBedrockError } from "./decode-error.js";
 import { decodeBedrockConverseResponse } from "./decode-response.js";
@@ -25,7 +25,7 @@ export const bedrockConverseCodec: ChatCodec<AwsEventStreamMessage> = Object.fre
   inputLimits: BEDROCK_INPUT_LIMITS,
   encodeChatRequest: encodeBedrockConverseRequest,
   decodeChatResponse: decodeBedrockConverseResponse,
-  createFrameParser: () => new AwsEventStreamParser(),
+  createFrameParser: (limits?: FrameLimits) => new AwsEventStreamParser(limits),
   createStreamDecoder: createBedrockStreamDecoder,
   decodeError: decodeBedrockError,
 });

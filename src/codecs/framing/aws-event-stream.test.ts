@@ -121,3 +121,18 @@ describe("AwsEventStreamParser", () => {
     expect(parser.end()).toEqual([]);
   });
 });
+
+describe("AwsEventStreamParser's bound on one message (issue 10, defect 9: unbounded upstream bodies)", () => {
+  it("fails a message that declares more than max_event_bytes before buffering it", () => {
+    const big = event("contentBlockDelta", { delta: { text: "z".repeat(4096) } });
+    const parser = new AwsEventStreamParser({ maxEventBytes: 1024 });
+    // Only the prelude has arrived: the declared length alone fails it.
+    expect(thrown(() => parser.push(big.subarray(0, 12))).code).toBe("upstream_response_too_large");
+  });
+
+  it("takes messages within the bound", () => {
+    const parser = new AwsEventStreamParser({ maxEventBytes: 1024 });
+    const small = event("contentBlockDelta", { delta: { text: "ok" } });
+    expect(parseAll(parser, [small, small])).toHaveLength(2);
+  });
+});

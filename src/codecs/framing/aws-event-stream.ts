@@ -2,7 +2,8 @@ import { EventStreamCodec, type MessageHeaders } from "@smithy/eventstream-codec
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { crc32 } from "node:zlib";
 import { GatewayError } from "../../errors/gateway-error.js";
-import type { FrameParser } from "../codec.js";
+import type { FrameLimits, FrameParser } from "../codec.js";
+import { DEFAULT_MAX_EVENT_BYTES } from "./sse.js";
 
 /**
  * One message of an `application/vnd.amazon.eventstream` body, with the headers a decoder routes on
@@ -52,10 +53,16 @@ function stringHeader(headers: MessageHeaders, name: string): string | undefined
  */
 export class AwsEventStreamParser implements FrameParser<AwsEventStreamMessage> {
   readonly #codec = new EventStreamCodec(toUtf8, fromUtf8);
+  /** A message may declare up to the spec's maximum, but no more than this is buffered for it. */
+  readonly #maxMessageBytes: number;
   #chunks: Buffer[] = [];
   #buffered = 0;
   /** Length of the message at the head of the buffer, once its prelude has been read and checked. */
   #expected = 0;
+
+  constructor(limits: FrameLimits = { maxEventBytes: DEFAULT_MAX_EVENT_BYTES }) {
+    this.#maxMessageBytes = limits.maxEventBytes;
+  }
 
   push(chunk: Buffer): AwsEventStreamMessage[] {
     if (chunk.length === 0) return [];
@@ -92,6 +99,12 @@ export class AwsEventStreamParser implements FrameParser<AwsEventStreamMessage> 
     }
     if (headersLength > total - MINIMUM_MESSAGE_BYTES) {
       throw malformed("a message's headers are longer than the message");
+    }
+    if (total > this.#maxMessageBytes) {
+      throw new GatewayError(
+        "upstream_response_too_large",
+        `the upstream's event stream declares a message of ${total} bytes, over upstream.max_event_bytes (${this.#maxMessageBytes})`,
+      );
     }
     return total;
   }

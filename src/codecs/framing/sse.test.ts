@@ -97,3 +97,38 @@ describe("SseParser", () => {
     );
   });
 });
+
+describe("SseParser's bound on one pending event (issue 10, defect 9: unbounded upstream bodies)", () => {
+  const codeOf = (action: () => unknown): string | undefined => {
+    try {
+      action();
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+    return undefined;
+  };
+
+  it("fails an upstream whose line never ends once it outgrows max_event_bytes", () => {
+    const parser = new SseParser({ maxEventBytes: 1024 });
+    parser.push("data: ");
+    const code = codeOf(() => {
+      for (let index = 0; index < 100; index++) parser.push("x".repeat(100));
+    });
+    expect(code).toBe("upstream_response_too_large");
+  });
+
+  it("fails an event of many data lines that never gets its closing blank line", () => {
+    const parser = new SseParser({ maxEventBytes: 1024 });
+    const code = codeOf(() => {
+      for (let index = 0; index < 100; index++) parser.push("data: xxxxxxxxxxxxxxxxxxxx\n");
+    });
+    expect(code).toBe("upstream_response_too_large");
+  });
+
+  it("lets any number of events through when each is within the bound", () => {
+    const parser = new SseParser({ maxEventBytes: 1024 });
+    let count = 0;
+    for (let index = 0; index < 1000; index++) count += parser.push(`data: ${"y".repeat(900)}\n\n`).length;
+    expect(count).toBe(1000);
+  });
+});

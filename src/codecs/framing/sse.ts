@@ -1,4 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
+import { GatewayError } from "../../errors/gateway-error.js";
+import type { FrameLimits } from "../codec.js";
 
 /** One server-sent event, after framing: `data` lines joined with `\n`. */
 export interface SseEvent {
@@ -20,17 +22,27 @@ const SPACE = 32;
  * Lines are found with `indexOf` over whole chunks; a chunk without a line end is parked in a list
  * and joined once, so a long event arriving in many small chunks costs linear, not quadratic, time.
  * Unlike a browser, `end()` also delivers a last event that lacks its closing blank line.
+ *
+ * What waits for a line or event end is bounded by `maxEventBytes` (counted in UTF-16 units, which are
+ * never more than the UTF-8 bytes): an upstream that never ends its line or its event fails with
+ * `upstream_response_too_large` instead of growing the buffer without limit.
  */
 export class SseParser {
   readonly #decoder = new StringDecoder("utf8");
+  readonly #maxEventBytes: number;
   /** Text after the last line end, split in pieces not joined yet. */
   #pending: string[] = [];
+  #pendingLength = 0;
   /** The previous chunk ended in CR: an LF starting the next one belongs to it. */
   #skipLf = false;
   #started = false;
   #data: string | undefined;
   #event = "";
   #lastId = "";
+
+  constructor(limits: FrameLimits = { maxEventBytes: DEFAULT_MAX_EVENT_BYTES }) {
+    this.#maxEventBytes = limits.maxEventBytes;
+  }
 
   push(chunk: Buffer | string): SseEvent[] {
     const text = typeof chunk === "string" ? chunk : this.#decoder.write(chunk);
@@ -56,13 +68,14 @@ export class SseParser {
     let lf = text.indexOf("\n");
     let cr = text.indexOf("\r");
     if (lf === -1 && cr === -1) {
-      if (text.length > 0) this.#pending.push(text);
+      if (text.length > 0) this.#park(text);
       if (final) this.#flush(events);
       return events;
     }
     if (this.#pending.length > 0) {
       const head = this.#pending.join("");
       this.#pending = [];
+      this.#pendingLength = 0;
       text = head + text;
       lf = lf === -1 ? -1 : lf + head.length;
       cr = cr === -1 ? -1 : cr + head.length;
@@ -90,15 +103,27 @@ export class SseParser {
       this.#line(text, start, end, events);
       start = next;
     }
-    if (start < length) this.#pending.push(start === 0 ? text : text.slice(start));
+    if (start < length) this.#park(start === 0 ? text : text.slice(start));
     if (final) this.#flush(events);
     return events;
+  }
+
+  /** Keeps text that has no line end yet, within the bound (with the event's data collected so far). */
+  #park(text: string): void {
+    this.#pendingLength += text.length;
+    this.#check(this.#pendingLength + (this.#data?.length ?? 0));
+    this.#pending.push(text);
+  }
+
+  #check(size: number): void {
+    if (size > this.#maxEventBytes) throw eventTooLarge(this.#maxEventBytes);
   }
 
   #flush(events: SseEvent[]): void {
     if (this.#pending.length > 0) {
       const rest = this.#pending.join("");
       this.#pending = [];
+      this.#pendingLength = 0;
       this.#line(rest, 0, rest.length, events);
     }
     this.#line("", 0, 0, events);
@@ -124,6 +149,8 @@ export class SseParser {
     switch (field) {
       case "data":
         this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+        // Many short data lines without the blank line that ends the event grow it just the same.
+        this.#check(this.#data.length);
         break;
       case "event":
         this.#event = value;
@@ -148,4 +175,14 @@ export class SseParser {
     if (this.#lastId !== "") base.id = this.#lastId;
     events.push(base);
   }
+}
+
+/** The default bound on one pending event: 1 MiB (`upstream.max_event_bytes`). */
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+function eventTooLarge(limit: number): GatewayError {
+  return new GatewayError(
+    "upstream_response_too_large",
+    `the upstream's stream sent an event larger than upstream.max_event_bytes (${limit} bytes)`,
+  );
 }

@@ -42,7 +42,8 @@ describe("decodeGeminiError", () => {
   ])("%i %s → %s", (status, name, code) => {
     const error = decodeError(status, { error: { code: status, message: `${name} happened`, status: name } });
     expect(error.code).toBe(code);
-    expect(error.message).toBe(`${name} happened`);
+    // A credential refusal keeps the upstream's words for the log only (issue 10, defect 6).
+    expect(code === "upstream_auth_failed" ? error.detail : error.message).toBe(`${name} happened`);
     expect(error.upstreamStatus).toBe(status);
     expect(error.provider).toBe("gcp");
   });

@@ -1,4 +1,4 @@
-import type { ChatCodec, EmbeddingsCodec } from "../codec.js";
+import type { ChatCodec, FrameLimits, EmbeddingsCodec } from "../codec.js";
 import { SseParser, type SseEvent } from "../framing/sse.js";
 import { decodeGeminiError } from "./decode-error.js";
 import { decodeGeminiChatResponse } from "./decode-response.js";
@@ -17,7 +17,7 @@ export const geminiCodec: ChatCodec<SseEvent> = Object.freeze({
   inputLimits: {},
   encodeChatRequest: encodeGeminiChatRequest,
   decodeChatResponse: decodeGeminiChatResponse,
-  createFrameParser: () => new SseParser(),
+  createFrameParser: (limits?: FrameLimits) => new SseParser(limits),
   createStreamDecoder: createGeminiStreamDecoder,
   decodeError: decodeGeminiError,
 });

@@ -1,4 +1,4 @@
-import type { ChatCodec, EmbeddingsCodec } from "../codec.js";
+import type { ChatCodec, FrameLimits, EmbeddingsCodec } from "../codec.js";
 import { SseParser } from "../framing/sse.js";
 import { decodeOpenAIError } from "./decode-error.js";
 import { decodeOpenAIChatResponse } from "./decode-response.js";
@@ -12,7 +12,7 @@ export const openaiChatCodec: ChatCodec = Object.freeze({
   inputLimits: {},
   encodeChatRequest: encodeOpenAIChatRequest,
   decodeChatResponse: decodeOpenAIChatResponse,
-  createFrameParser: () => new SseParser(),
+  createFrameParser: (limits?: FrameLimits) => new SseParser(limits),
   createStreamDecoder: createOpenAIStreamDecoder,
   decodeError: decodeOpenAIError,
 });

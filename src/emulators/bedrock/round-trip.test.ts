@@ -209,7 +209,7 @@ describe("codec + transport + emulator agree", () => {
     });
     expect(denied.status).toBe(403);
     expect(deniedError.code).toBe("upstream_auth_failed");
-    expect(deniedError.message).toMatch(/^InvalidSignatureException: The request signature we calculated/);
+    expect(deniedError.detail).toMatch(/^InvalidSignatureException: The request signature we calculated/);
   });
 
   it("the emulator's login checks: tampered body, stale signature, no login at all", async () => {
