@@ -20,9 +20,14 @@ export class SlowLoris {
       const socket = connect({ host: "127.0.0.1", port, localAddress: "127.0.0.2" });
       this.closedAfterMs.push(undefined);
       socket.on("error", () => {});
-      socket.on("close", () => {
-        if (!this.#stopped) this.closedAfterMs[index] = performance.now() - opened;
-      });
+      // The server's end of the connection (after its 408, say) is the cut, whatever the socket does next.
+      const cut = (): void => {
+        if (!this.#stopped && this.closedAfterMs[index] === undefined)
+          this.closedAfterMs[index] = performance.now() - opened;
+      };
+      socket.on("end", cut);
+      socket.on("close", cut);
+      socket.resume();
       socket.write(head);
       this.#sockets.push(socket);
     }
