@@ -35,3 +35,11 @@ export function usageOf(counts: {
   if (counts.reasoningTokens !== undefined) usage.reasoningTokens = counts.reasoningTokens;
   return usage;
 }
+
+/**
+ * `table[key]` for a key a provider sent: only the table's own entries, so a name such as
+ * `constructor` or `__proto__` is unknown rather than a property of `Object.prototype`.
+ */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}

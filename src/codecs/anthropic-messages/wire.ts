@@ -1,4 +1,5 @@
 import type { FinishReason } from "../../core/chat-result.js";
+import { ownEntry } from "../wire-json.js";
 import type { Usage } from "../../core/usage.js";
 import type { ErrorCode } from "../../errors/codes.js";
 
@@ -96,7 +97,7 @@ const codesByType: Readonly<Record<string, ErrorCode>> = {
 };
 
 export function codeForErrorType(type: string | undefined): ErrorCode | undefined {
-  return type === undefined ? undefined : codesByType[type];
+  return ownEntry(codesByType, type);
 }
 
 /** `{"type":"error","error":{"type","message","details"?}}`, and Google's envelope (Claude on Vertex). */

@@ -1,4 +1,5 @@
 import type { UpstreamErrorResponse } from "../codec.js";
+import { ownEntry } from "../wire-json.js";
 import type { ErrorCode } from "../../errors/codes.js";
 import type { GatewayError } from "../../errors/gateway-error.js";
 import { codeForHttpStatus, parseErrorBody, upstreamError } from "../upstream-error.js";
@@ -32,7 +33,7 @@ const codesByName: Readonly<Record<string, ErrorCode>> = {
 
 /** The code for a Bedrock exception name, case-insensitively; undefined when the name is unknown. */
 export function codeForExceptionName(name: string | undefined): ErrorCode | undefined {
-  return name === undefined ? undefined : codesByName[name.toLowerCase()];
+  return ownEntry(codesByName, name?.toLowerCase());
 }
 
 function header(headers: UpstreamErrorResponse["headers"], name: string): string | undefined {

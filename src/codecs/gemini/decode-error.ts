@@ -1,4 +1,5 @@
 import type { UpstreamErrorResponse } from "../codec.js";
+import { ownEntry } from "../wire-json.js";
 import type { ErrorCode } from "../../errors/codes.js";
 import type { GatewayError } from "../../errors/gateway-error.js";
 import { codeForHttpStatus, parseErrorBody, retryAfterSeconds, upstreamError } from "../upstream-error.js";
@@ -65,7 +66,7 @@ const byStatus: Readonly<Record<string, ErrorCode>> = {
 export function googleErrorCode(wire: GoogleError | undefined, httpStatus: number): ErrorCode {
   // A bad API key is INVALID_ARGUMENT on the Gemini API, but it is this provider's credential.
   if (wire?.reason === "API_KEY_INVALID") return "upstream_auth_failed";
-  const named = wire?.status === undefined ? undefined : byStatus[wire.status];
+  const named = ownEntry(byStatus, wire?.status);
   return named ?? codeForHttpStatus(httpStatus);
 }
 
