@@ -20,6 +20,8 @@ export const errorCodes = {
   model_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   route_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   method_not_allowed: { status: 405, type: "invalid_request_error", failover: "stop" },
+  response_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
+  previous_response_not_found: { status: 400, type: "invalid_request_error", failover: "stop" },
 
   // What the upstream said or did.
   upstream_invalid_request: { status: 400, type: "invalid_request_error", failover: "stop" },

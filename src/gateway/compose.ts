@@ -9,6 +9,7 @@ import { HealthTracker } from "../health/tracker.js";
 import { PlanningService } from "../routing/planning-service.js";
 import { loadTokenizer } from "../routing/prompt-tokens.js";
 import { createTransport, type Transport } from "../transports/index.js";
+import { ConsistentResponseStore, MemoryResponseStore, type ResponseStore } from "./response-store.js";
 
 /** Everything the pipeline and the routes need, built once from the frozen configuration. */
 export interface GatewayServices {
@@ -21,6 +22,8 @@ export interface GatewayServices {
   readonly pools: UpstreamPools;
   /** The pipeline's admit step: governance (budgets, rate limits) decides here. */
   readonly admission: Admission;
+  /** Stored Responses API answers, per tenant, for `previous_response_id` and `GET /v1/responses/{id}`. */
+  readonly responses: ResponseStore;
   /** Seconds since the epoch, for response `created` fields. */
   readonly nowSeconds: () => number;
   /** Epoch milliseconds, for request start times. */
@@ -33,7 +36,15 @@ export interface GatewayServices {
 export interface ComposeOptions {
   readonly logger: Logger;
   readonly admission?: Admission;
+  /** Where Responses API answers are kept; by default in process, bounded (see `defaultResponseLimits`). */
+  readonly responseStore?: ResponseStore;
 }
+
+/**
+ * The in-process response store's bounds until the shared store backs it: the least recently used
+ * responses go first once either is reached, so a gateway's memory for conversations stays bounded.
+ */
+export const defaultResponseLimits = { maxEntries: 10_000, maxBytes: 256 * 1024 * 1024 } as const;
 
 /**
  * The composition root of a serving gateway: every long-lived service is built here, once, from
@@ -76,6 +87,9 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     executor,
     pools,
     admission: options.admission ?? openAdmission,
+    responses: new ConsistentResponseStore(
+      options.responseStore ?? new MemoryResponseStore(defaultResponseLimits),
+    ),
     nowSeconds: () => Math.floor(Date.now() / 1000),
     clock: Date.now,
     now: performance.now.bind(performance),
