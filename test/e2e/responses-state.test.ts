@@ -31,7 +31,7 @@ const weather: OpenAI.Responses.FunctionTool = {
   strict: false,
 };
 
-async function failure(promise: Promise<unknown>): Promise<OpenAI.APIError> {
+async function failure(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
