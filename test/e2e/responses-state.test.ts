@@ -168,3 +168,27 @@ describe("stored responses", () => {
     expect(response.headers.get("allow")).toBe("GET, DELETE");
   });
 });
+
+describe("what a cloud cannot take", () => {
+  it("reasoning.effort reaches an OpenAI upstream and is a warning header elsewhere", async () => {
+    const ask = (provider: string, model: string) =>
+      harness.client.responses
+        .create(
+          { model, input: "Say hello", reasoning: { effort: "low" } },
+          { headers: { "x-switchyard-providers": provider } },
+        )
+        .withResponse();
+    const openai = await ask("openai", "gpt-4o-mini");
+    expect(openai.response.headers.get("x-switchyard-warnings")).toBeNull();
+    expect(openai.data.reasoning).toEqual({ effort: "low" });
+    for (const [provider, model] of [
+      ["anthropic", "claude-sonnet-4-6"],
+      ["aws-us-east-1", "claude-sonnet-4-6"],
+      ["gemini", "gemini-2.5-flash"],
+    ] as const) {
+      const { data, response } = await ask(provider, model);
+      expect(data.status).toBe("completed");
+      expect(response.headers.get("x-switchyard-warnings")).toContain("reasoning_effort");
+    }
+  });
+});
