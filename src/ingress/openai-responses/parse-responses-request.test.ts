@@ -91,6 +91,15 @@ describe("parseResponsesRequest", () => {
     expect(parsed.store).toBe(false);
   });
 
+  it("refuses a new turn while a stored function call waits for its output", () => {
+    const parsed = parseResponsesRequest({ model: "m", previous_response_id: "resp_1", input: "hi" });
+    const history = [
+      { role: "user" as const, content: [{ type: "text" as const, text: "Weather?" }] },
+      { role: "assistant" as const, content: [], toolCalls: [{ id: "c1", name: "w", arguments: "{}" }] },
+    ];
+    expect(() => toChatRequest(parsed, history)).toThrow(/No tool output found for function call c1/);
+  });
+
   it("puts the stored history between the instructions and this turn's input", () => {
     const parsed = parseResponsesRequest({
       model: "m",
@@ -141,6 +150,30 @@ describe("parseResponsesRequest", () => {
       },
       "invalid_request",
       "input[0].call_id",
+    ],
+    [
+      "a function call without its output",
+      {
+        model: "m",
+        input: [
+          { role: "user", content: "hi" },
+          { type: "function_call", call_id: "c1", name: "f", arguments: "{}" },
+        ],
+      },
+      "invalid_request",
+      "input",
+    ],
+    [
+      "a turn after a function call without its output",
+      {
+        model: "m",
+        input: [
+          { type: "function_call", call_id: "c1", name: "f", arguments: "{}" },
+          { role: "user", content: "hi" },
+        ],
+      },
+      "invalid_request",
+      "input",
     ],
     [
       "a function call without arguments",

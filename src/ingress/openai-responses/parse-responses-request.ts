@@ -300,7 +300,32 @@ export function toChatRequest(request: ResponsesRequest, history: readonly Messa
   const messages: Message[] = [];
   if (request.instructions !== undefined) messages.push({ role: "system", content: request.instructions });
   messages.push(...history, ...request.input);
+  requireToolOutputs(messages);
   return { ...request.options, model: request.model, messages, stream: request.stream, includeUsage: true };
+}
+
+/**
+ * Every function call must get its output before the conversation goes on, as OpenAI requires: a turn
+ * after a call without its output is a 400 here, not an error each cloud words its own way.
+ */
+function requireToolOutputs(messages: readonly Message[]): void {
+  const pending = new Set<string>();
+  const check = (): void => {
+    const waiting = pending.values().next();
+    if (waiting.done !== true)
+      throw invalid("input", `No tool output found for function call ${waiting.value}.`);
+  };
+
+  for (const message of messages) {
+    if (message.role === "tool") {
+      pending.delete(message.toolCallId);
+      continue;
+    }
+    check();
+    if (message.role === "assistant" && message.toolCalls !== undefined)
+      for (const call of message.toolCalls) pending.add(call.id);
+  }
+  check();
 }
 
 function collectCalls(message: Message, into: Set<string>): void {
