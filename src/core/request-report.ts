@@ -46,6 +46,7 @@ export type Endpoint =
   | "embeddings"
   | "messages"
   | "messages.count_tokens"
+  | "responses"
   | "models"
   | "admin"
   | "health"

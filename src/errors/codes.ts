@@ -25,6 +25,8 @@ export const errorCodes = {
   request_timeout: { status: 408, type: "invalid_request_error", failover: "stop" },
   headers_too_large: { status: 431, type: "invalid_request_error", failover: "stop" },
   too_many_connections: { status: 429, type: "rate_limit_error", failover: "stop" },
+  response_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
+  previous_response_not_found: { status: 400, type: "invalid_request_error", failover: "stop" },
 
   // What the upstream said or did.
   upstream_invalid_request: { status: 400, type: "invalid_request_error", failover: "stop" },

@@ -15,6 +15,7 @@ import { LedgerWriter, type LedgerWriterOptions } from "../ledger/ledger-writer.
 import type { Store } from "../store/index.js";
 import { createAuthFailureLog } from "../http/auth-failure-log.js";
 import { ReportBus } from "./finish.js";
+import { ConsistentResponseStore, MemoryResponseStore, type ResponseStore } from "./response-store.js";
 
 /** Everything the pipeline and the routes need, built once from the frozen configuration. */
 export interface GatewayServices {
@@ -34,6 +35,8 @@ export interface GatewayServices {
   readonly ledger: LedgerWriter | undefined;
   /** The pipeline's admit step: governance (budgets, rate limits) decides here. */
   readonly admission: Admission;
+  /** Stored Responses API answers, per tenant, for `previous_response_id` and `GET /v1/responses/{id}`. */
+  readonly responses: ResponseStore;
   /** Seconds since the epoch, for response `created` fields. */
   readonly nowSeconds: () => number;
   /** Epoch milliseconds, for request start times. */
@@ -50,7 +53,15 @@ export interface ComposeOptions {
   /** The ledger writer's bounds and timings, when not its defaults (tests flush sooner). */
   readonly ledger?: Omit<LedgerWriterOptions, "store" | "logger"> | undefined;
   readonly admission?: Admission;
+  /** Where Responses API answers are kept; by default in process, bounded (see `defaultResponseLimits`). */
+  readonly responseStore?: ResponseStore;
 }
+
+/**
+ * The in-process response store's bounds until the shared store backs it: the least recently used
+ * responses go first once either is reached, so a gateway's memory for conversations stays bounded.
+ */
+export const defaultResponseLimits = { maxEntries: 10_000, maxBytes: 256 * 1024 * 1024 } as const;
 
 /**
  * The composition root of a serving gateway: every long-lived service is built here, once, from
@@ -89,7 +100,9 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
   );
   const accessLog = new AccessLog(logger, { enabled: config.log.requests });
   const ledger =
-    options.store === undefined ? undefined : new LedgerWriter({ ...options.ledger, store: options.store.ledger, logger });
+    options.store === undefined
+      ? undefined
+      : new LedgerWriter({ ...options.ledger, store: options.store.ledger, logger });
   const metrics = new GatewayMetrics({
     catalog: metricsCatalogOf(config),
     health: { view: health, now: Date.now },
@@ -118,6 +131,9 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     metrics,
     store: options.store,
     ledger,
+    responses: new ConsistentResponseStore(
+      options.responseStore ?? new MemoryResponseStore(defaultResponseLimits),
+    ),
     nowSeconds: () => Math.floor(Date.now() / 1000),
     clock: Date.now,
     now: performance.now.bind(performance),

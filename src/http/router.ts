@@ -17,6 +17,11 @@ import { metricsRoute } from "./routes/metrics.js";
 import { openaiListModels, openaiRetrieveModel } from "./routes/models.js";
 import { openaiChatCompletions } from "./routes/openai-chat.js";
 import { openaiEmbeddings } from "./routes/openai-embeddings.js";
+import {
+  openaiResponsesCreate,
+  openaiResponsesDelete,
+  openaiResponsesRetrieve,
+} from "./routes/openai-responses.js";
 
 export interface RouterState {
   /** False once shutdown has begun: readiness fails, new work is refused. */
@@ -29,6 +34,7 @@ export interface RouterState {
 const knownPaths = new Map<string, string>([
   ["/v1/chat/completions", "POST"],
   ["/v1/embeddings", "POST"],
+  ["/v1/responses", "POST"],
   ["/v1/models", "GET"],
   ["/healthz", "GET"],
   ["/readyz", "GET"],
@@ -75,6 +81,9 @@ const countTokens = route("messages.count_tokens", true, true, (services, reques
 const embeddings = route("embeddings", true, true, (services, request, response, context) =>
   openaiEmbeddings(services, request, response, context, undefined),
 );
+const responses = route("responses", true, true, (services, request, response, context) =>
+  openaiResponsesCreate(services, request, response, context),
+);
 const listModels = route("models", true, false, (services, request, response, context) =>
   openaiListModels(services, request, response, context),
 );
@@ -96,6 +105,7 @@ const exactRoutes = new Map<string, RouteMatch>([
   ["POST /v1/messages", messages],
   ["POST /v1/messages/count_tokens", countTokens],
   ["POST /v1/embeddings", embeddings],
+  ["POST /v1/responses", responses],
   ["GET /v1/models", listModels],
   ["GET /openai/v1/models", listModels],
   ["GET /healthz", healthz],
@@ -192,6 +202,18 @@ function matchRoute(method: string, path: string, url: string, query: number): R
       openaiRetrieveModel(services, request, response, context, model),
     );
   }
+  if (path.startsWith("/v1/responses/") && path.length > 14 && path.indexOf("/", 14) === -1) {
+    const id = decodePathSegment(path.slice(14));
+    if (method === "GET")
+      return route("responses", true, false, (services, _request, response, context) =>
+        openaiResponsesRetrieve(services, response, context, id),
+      );
+    if (method === "DELETE")
+      return route("responses", true, false, (services, _request, response, context) =>
+        openaiResponsesDelete(services, response, context, id),
+      );
+    return methodNotAllowed(method, path, "GET, DELETE");
+  }
   if (method === "POST" && path === "/admin/plan") {
     const search = new URLSearchParams(query === -1 ? "" : url.slice(query + 1));
     return route("admin", true, false, (services, request, response, context) =>
@@ -206,13 +228,24 @@ function matchRoute(method: string, path: string, url: string, query: number): R
     );
   }
   const allowed = knownPaths.get(path) ?? (path.startsWith("/v1/models/") ? "GET" : undefined);
-  if (allowed !== undefined) {
-    return route("other", false, false, (_services, _request, _response, context) => {
-      context.headers.push("allow", allowed);
-      throw new GatewayError("method_not_allowed", `${method} is not allowed on ${path}; use ${allowed}.`);
-    });
-  }
+  if (allowed !== undefined) return methodNotAllowed(method, path, allowed);
   throw new GatewayError("route_not_found", `Unknown request URL: ${method} ${path}.`);
+}
+
+function methodNotAllowed(method: string, path: string, allowed: string): RouteMatch {
+  return route("other", false, false, (_services, _request, _response, context) => {
+    context.headers.push("allow", allowed);
+    throw new GatewayError("method_not_allowed", `${method} is not allowed on ${path}; use ${allowed}.`);
+  });
+}
+
+/** A path segment, percent-decoded; one that is not valid percent-encoding goes on as sent. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** The dialect a path's answers and errors use. */

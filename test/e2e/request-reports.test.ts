@@ -190,3 +190,39 @@ describe("the request report", () => {
     expect(report.usage?.outputTokens).toBe(0);
   });
 });
+
+describe("the request report of a Responses API request", () => {
+  it("names the endpoint `responses`, streamed or not, with its usage and route", async () => {
+    const { data: stream, response } = await harness.client.responses
+      .create({ model: "gpt-4o-mini", input: "Hello there", stream: true })
+      .withResponse();
+    let usage: { output_tokens: number } | undefined;
+    for await (const event of stream) if (event.type === "response.completed") usage = event.response.usage;
+    const report = await reportOf(response.headers.get("x-request-id"));
+    expect(report).toMatchObject({
+      ingress: "openai",
+      endpoint: "responses",
+      model: "gpt-4o-mini",
+      stream: true,
+      outcome: "ok",
+      status: 200,
+      route: { provider: response.headers.get("x-switchyard-provider") },
+      usage: { outputTokens: usage?.output_tokens },
+    });
+  });
+
+  it("records an unknown previous_response_id as its 400", async () => {
+    const response = await fetch(`${harness.gateway.url}/v1/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${testKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", input: "Hi", previous_response_id: "resp_gone" }),
+    });
+    const report = await reportOf(response.headers.get("x-request-id"));
+    expect(report).toMatchObject({
+      endpoint: "responses",
+      outcome: "error",
+      status: 400,
+      errorCode: "previous_response_not_found",
+    });
+  });
+});
