@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { availabilityAt } from "../catalog/agreements.js";
 import { geographyOf } from "../catalog/regions.js";
-import { priceAt } from "../ledger/pricing.js";
+import { priceAt } from "../catalog/pricing.js";
 import { demoConfigDocument, placeholderUpstreams } from "./demo.js";
 import { resolveConfig } from "./load.js";
 

@@ -121,7 +121,7 @@ export interface OfferingConfig {
   readonly position: number;
   /**
    * The offering's prices over time, sorted by `from` (the first may hold since always); empty when the
-   * catalog states no price. Read them with `priceAt` (ledger/pricing.ts), never by index.
+   * catalog states no price. Read them with `priceAt` (catalog/pricing.ts), never by index.
    */
   readonly prices: readonly PriceChange[];
   /** Epoch milliseconds; the offering is unavailable before (inclusive bound). */

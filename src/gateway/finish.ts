@@ -9,7 +9,7 @@ import type {
 } from "../core/request-report.js";
 import type { Usage } from "../core/usage.js";
 import type { AttemptRecord } from "../engine/executor.js";
-import { costOf, priceAt } from "../ledger/pricing.js";
+import { costOf, priceAt } from "../catalog/pricing.js";
 import { countPromptTokens, tokenizerReady } from "../routing/prompt-tokens.js";
 import type { RequestTrace } from "./request-trace.js";
 

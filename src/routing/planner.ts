@@ -12,7 +12,7 @@ import type {
 } from "../config/types.js";
 import type { Dialect } from "../core/chat-request.js";
 import type { HealthView, OfferingHealth } from "../health/health-view.js";
-import { priceAt } from "../ledger/pricing.js";
+import { priceAt } from "../catalog/pricing.js";
 import { expectedCost, formatUsd } from "./cost.js";
 import type { Candidate, Exclusion, Plan } from "./plan.js";
 import { inputLimitHit, type RequestInputs } from "./request-inputs.js";

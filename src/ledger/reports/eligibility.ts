@@ -2,7 +2,7 @@ import { availabilityAt, inForce } from "../../catalog/agreements.js";
 import type { Capability, GatewayConfig, OfferingConfig, PolicyConfig, Price } from "../../config/types.js";
 import { boundaryReason } from "../../routing/planner.js";
 import type { LedgerRow } from "../ledger-row.js";
-import { priceAt } from "../pricing.js";
+import { priceAt } from "../../catalog/pricing.js";
 
 /** Why an offering could not have served a request, in the words of a negotiation. */
 export const ineligibilityReasons = [

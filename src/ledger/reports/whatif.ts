@@ -1,7 +1,7 @@
 import { availabilityAt } from "../../catalog/agreements.js";
 import type { GatewayConfig, OfferingConfig, PolicyConfig } from "../../config/types.js";
 import type { LedgerRow } from "../ledger-row.js";
-import { costOf } from "../pricing.js";
+import { costOf } from "../../catalog/pricing.js";
 import { eligibilityOf, ineligibilityReasons, type Eligibility, type Ineligibility } from "./eligibility.js";
 import { selectRows, type LedgerRows } from "./ledger-rows.js";
 import type { ReportOptions } from "./options.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInstant } from "../catalog/time.js";
+import { parseInstant } from "./time.js";
 import { ConfigError, resolveConfig } from "../config/load.js";
 import type { OfferingConfig } from "../config/types.js";
 import { costOf, priceAt } from "./pricing.js";
