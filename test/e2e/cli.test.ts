@@ -87,6 +87,29 @@ describe("switchyard with a configuration file", () => {
     );
   });
 
+  it("an unreachable database.url is one line naming where and why, and status 5 (issue 11)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-"));
+    writeFileSync(
+      join(dir, "switchyard.yaml"),
+      [
+        "keys: [{ name: k, key: sk-0123456789 }]",
+        "providers:",
+        "  openai: { kind: openai, api_key: x }",
+        "models: { gpt-4o-mini: { vendor: openai, capabilities: [chat] } }",
+        "offerings: [{ model: gpt-4o-mini, provider: openai }]",
+        "database: { url: 'postgres://switchyard:hunter2@127.0.0.1:1/ledger' }",
+      ].join("\n"),
+    );
+    for (const command of [["serve"], ["report", "spend"]]) {
+      const child = run(command, {}, dir);
+      expect(await child.exited).toBe(5);
+      const { stderr } = child.output();
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toContain("cannot open the PostgreSQL store at 127.0.0.1:1/ledger");
+      expect(stderr).not.toContain("hunter2");
+    }
+  });
+
   it("check prints what a valid file would serve, and exits 3 naming a key's unknown tenant", async () => {
     const dir = mkdtempSync(join(tmpdir(), "switchyard-cli-"));
     const file = (tenant: string) =>
