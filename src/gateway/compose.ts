@@ -53,7 +53,10 @@ export interface ComposeOptions {
   /** The ledger writer's bounds and timings, when not its defaults (tests flush sooner). */
   readonly ledger?: Omit<LedgerWriterOptions, "store" | "logger"> | undefined;
   readonly admission?: Admission;
-  /** Where Responses API answers are kept; by default in process, bounded (see `defaultResponseLimits`). */
+  /**
+   * Where Responses API answers are kept: by default the store's (shared, durable) when a store is given,
+   * else in process, bounded (see `defaultResponseLimits`).
+   */
   readonly responseStore?: ResponseStore;
 }
 
@@ -132,7 +135,7 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     store: options.store,
     ledger,
     responses: new ConsistentResponseStore(
-      options.responseStore ?? new MemoryResponseStore(defaultResponseLimits),
+      options.responseStore ?? options.store?.responses ?? new MemoryResponseStore(defaultResponseLimits),
     ),
     nowSeconds: () => Math.floor(Date.now() / 1000),
     clock: Date.now,

@@ -8,6 +8,17 @@
  */
 export interface Database {
   readonly ledger_entries: LedgerEntriesTable;
+  readonly stored_responses: StoredResponsesTable;
+}
+
+/** Responses API answers kept for `previous_response_id` and `GET /v1/responses/{id}`, per tenant. */
+export interface StoredResponsesTable {
+  readonly tenant: string;
+  readonly id: string;
+  /** Epoch milliseconds when it was stored. */
+  readonly created_at: number;
+  /** The stored response and its conversation, as JSON. */
+  readonly body: string;
 }
 
 export interface LedgerEntriesTable {

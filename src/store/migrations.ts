@@ -58,6 +58,23 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  "0002_stored_responses": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("stored_responses")
+        .addColumn("tenant", "text", (column) => column.notNull())
+        .addColumn("id", "text", (column) => column.notNull())
+        .addColumn("created_at", "bigint", (column) => column.notNull())
+        .addColumn("body", "text", (column) => column.notNull())
+        .addPrimaryKeyConstraint("stored_responses_pk", ["tenant", "id"])
+        .execute();
+      await db.schema
+        .createIndex("stored_responses_created_at")
+        .on("stored_responses")
+        .column("created_at")
+        .execute();
+    },
+  },
 };
 
 /** The names of the Migrator's own bookkeeping tables. */

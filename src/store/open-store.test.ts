@@ -44,7 +44,10 @@ describe("the SQLite store", () => {
     const raw = new BetterSqlite3(space.options.file, { readonly: true });
     try {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(raw.prepare("select name from switchyard_migrations").all()).toEqual([{ name: "0001_ledger" }]);
+      expect(raw.prepare("select name from switchyard_migrations order by name").all()).toEqual([
+        { name: "0001_ledger" },
+        { name: "0002_stored_responses" },
+      ]);
       expect(raw.prepare("select count(*) as n from ledger_entries").get()).toEqual({ n: 1 });
     } finally {
       raw.close();
@@ -129,9 +132,9 @@ describe("the PostgreSQL store", () => {
       await client.connect();
       try {
         const result = await client.query<{ name: string }>(
-          `select name from "${one.options.schema}".switchyard_migrations`,
+          `select name from "${one.options.schema}".switchyard_migrations order by name`,
         );
-        expect(result.rows).toEqual([{ name: "0001_ledger" }]);
+        expect(result.rows).toEqual([{ name: "0001_ledger" }, { name: "0002_stored_responses" }]);
       } finally {
         await client.end();
       }

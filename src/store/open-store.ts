@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./database.js";
 import { SqlLedgerStore, type LedgerStore } from "./ledger-store.js";
+import { SqlResponseStore } from "./response-store.js";
 import { MigrationError, migrateToLatest } from "./migrations.js";
 import { openPostgres, type PostgresStoreOptions } from "./postgres/open-postgres.js";
 import { defaultBusyTimeoutMs, openSqlite, type SqliteStoreOptions } from "./sqlite/open-sqlite.js";
@@ -18,6 +19,8 @@ export interface Store {
   /** The file, or `host:port/database` (never a password). */
   readonly target: string;
   readonly ledger: LedgerStore;
+  /** Stored Responses API answers (`previous_response_id`), per tenant. */
+  readonly responses: SqlResponseStore;
   /** Closes the connection(s); pending queries finish first. */
   close(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 class SqlStore implements Store {
   readonly ledger: LedgerStore;
+  readonly responses: SqlResponseStore;
   readonly #db: Kysely<Database>;
   #closed: Promise<void> | undefined;
 
@@ -64,6 +68,7 @@ class SqlStore implements Store {
   ) {
     this.#db = db;
     this.ledger = new SqlLedgerStore(db);
+    this.responses = new SqlResponseStore(db);
   }
 
   close(): Promise<void> {
