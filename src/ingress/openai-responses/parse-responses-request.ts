@@ -5,10 +5,14 @@ import type {
   Message,
   ResponseFormat,
   TextPart,
-  ToolChoice,
-  ToolDefinition,
 } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import {
+  isFunctionName,
+  parseFunctionTools,
+  parseToolChoice,
+  type FunctionToolDialect,
+} from "../openai/function-tools.js";
 import {
   invalid,
   isRecord,
@@ -17,6 +21,7 @@ import {
   optionalInteger,
   optionalNumber,
   optionalString,
+  parseMetadata,
   present,
   typeName,
   unsupported,
@@ -205,9 +210,9 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const metadata = parseMetadata(body["metadata"]);
   if (metadata !== undefined) options.metadata = metadata;
 
-  const tools = parseTools(body["tools"]);
+  const tools = parseFunctionTools(body["tools"], responsesTools);
   if (tools !== undefined) options.tools = tools;
-  const toolChoice = parseToolChoice(body["tool_choice"], tools);
+  const toolChoice = parseToolChoice(body["tool_choice"], tools, responsesFunctionChoice);
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
   const parallel = optionalBoolean(body, "parallel_tool_calls");
   if (parallel !== undefined) options.parallelToolCalls = parallel;
@@ -522,85 +527,27 @@ function allowFields(item: JsonRecord, at: string, fields: readonly string[]): v
   }
 }
 
-function parseMetadata(value: unknown): Record<string, string> | undefined {
-  if (!present(value)) return undefined;
-  if (!isRecord(value)) throw invalid("metadata", "'metadata' must be an object of strings");
-  let count = 0;
-  for (const key in value) {
-    count += 1;
-    if (typeof value[key] !== "string")
-      throw invalid(`metadata.${key}`, `'metadata.${key}' must be a string`);
-  }
-  if (count > 16) throw invalid("metadata", "'metadata' accepts at most 16 keys");
-  return value as Record<string, string>;
-}
-
-/** OpenAI's function name rule: 1–64 of `a-z A-Z 0-9 _ -`. */
-const namePattern = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** Responses function tools are flat: `{type: "function", name, parameters}`, not nested under `function`. */
-function parseTools(value: unknown): ToolDefinition[] | undefined {
-  if (!present(value)) return undefined;
-  if (!Array.isArray(value)) throw invalid("tools", "'tools' must be an array");
-  const names = new Set<string>();
-  return (value as unknown[]).map((tool, index): ToolDefinition => {
-    const at = `tools[${index}]`;
-    if (!isRecord(tool)) throw invalid(at, `Invalid type for '${at}': expected an object`);
-    const type = tool["type"];
-    if (type !== "function") {
-      if (typeof type === "string" && hostedToolTypes.has(type))
-        throw unsupported(
-          `${at}.type`,
-          `Tools of type '${type}' run inside OpenAI and are not supported; use 'function'`,
-        );
-      throw invalid(`${at}.type`, `Invalid value for '${at}.type': expected 'function'`);
-    }
+const responsesTools: FunctionToolDialect = {
+  unsupportedType: (type) =>
+    typeof type === "string" && hostedToolTypes.has(type)
+      ? `Tools of type '${type}' run inside OpenAI and are not supported; use 'function'`
+      : undefined,
+  functionOf(tool, at) {
     allowFields(tool, at, ["type", "name", "description", "parameters", "strict", "defer_loading"]);
-    const name = tool["name"];
-    if (typeof name !== "string" || !namePattern.test(name)) {
-      throw invalid(`${at}.name`, `'${at}.name' must be 1-64 characters of a-z, A-Z, 0-9, _ and -`);
-    }
-    if (names.has(name)) throw invalid(`${at}.name`, `Duplicate tool name: ${name}`);
-    names.add(name);
-    const definition: Mutable<ToolDefinition> = { name };
-    const description = optionalString(tool, "description", `${at}.description`);
-    if (description !== undefined) definition.description = description;
-    const parameters = tool["parameters"];
-    if (present(parameters)) {
-      if (!isRecord(parameters)) throw invalid(`${at}.parameters`, `'${at}.parameters' must be an object`);
-      definition.parameters = parameters;
-    }
-    const strict = optionalBoolean(tool, "strict", `${at}.strict`);
-    if (strict !== undefined) definition.strict = strict;
-    return definition;
-  });
-}
+    return { fields: tool, at };
+  },
+};
 
-function parseToolChoice(
-  value: unknown,
-  tools: readonly ToolDefinition[] | undefined,
-): ToolChoice | undefined {
-  if (!present(value)) return undefined;
-  const hasTools = tools !== undefined && tools.length > 0;
-  if (value === "none") return { type: "none" };
-  if (value === "auto" || value === "required") {
-    if (!hasTools) throw invalid("tool_choice", "'tool_choice' is only allowed when 'tools' are specified");
-    return { type: value };
-  }
-  if (!isRecord(value)) {
-    throw invalid("tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function choice");
-  }
-  if (value["type"] !== "function") {
-    if (typeof value["type"] === "string")
-      throw unsupported("tool_choice.type", `'tool_choice' of type '${value["type"]}' is not supported`);
+function responsesFunctionChoice(choice: JsonRecord): { name: string; param: string } {
+  if (choice["type"] !== "function") {
+    if (typeof choice["type"] === "string")
+      throw unsupported("tool_choice.type", `'tool_choice' of type '${choice["type"]}' is not supported`);
     throw invalid("tool_choice.type", "'tool_choice.type' is required");
   }
-  const name = value["name"];
+  const name = choice["name"];
   if (typeof name !== "string") throw invalid("tool_choice.name", "'tool_choice.name' must be a string");
-  if (!hasTools || !tools.some((tool) => tool.name === name)) {
-    throw invalid("tool_choice.name", `'tool_choice' names '${name}', which is not in 'tools'`);
-  }
-  return { type: "tool", name };
+  return { name, param: "tool_choice.name" };
 }
 
 /** `text.format` → the canonical response format; `text.verbosity` goes through for OpenAI upstreams. */
@@ -636,7 +583,7 @@ function parseText(
       const name = format["name"];
       if (!present(name))
         throw missing("text.format.name", "Missing required parameter: 'text.format.name'.");
-      if (typeof name !== "string" || !namePattern.test(name))
+      if (typeof name !== "string" || !isFunctionName(name))
         throw invalid(
           "text.format.name",
           "'text.format.name' must be 1-64 characters of a-z, A-Z, 0-9, _ and -",

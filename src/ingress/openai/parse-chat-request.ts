@@ -7,10 +7,14 @@ import type {
   SystemMessage,
   TextPart,
   ToolCall,
-  ToolChoice,
-  ToolDefinition,
 } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import {
+  isFunctionName,
+  parseFunctionTools,
+  parseToolChoice,
+  type FunctionToolDialect,
+} from "./function-tools.js";
 import { parsePassthrough, passthroughFields } from "./parse-passthrough.js";
 import {
   invalid,
@@ -20,6 +24,7 @@ import {
   optionalInteger,
   optionalNumber,
   optionalString,
+  parseMetadata,
   present,
   typeName,
   unsupported,
@@ -151,9 +156,9 @@ export function parseChatRequest(body: unknown): ChatRequest {
     passthrough["n"] = 1;
   }
 
-  const tools = parseTools(body["tools"]);
+  const tools = parseFunctionTools(body["tools"], chatTools);
   if (tools !== undefined) request.tools = tools;
-  const toolChoice = parseToolChoice(body["tool_choice"], tools);
+  const toolChoice = parseToolChoice(body["tool_choice"], tools, chatFunctionChoice);
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
   const parallel = optionalBoolean(body, "parallel_tool_calls");
   if (parallel !== undefined) request.parallelToolCalls = parallel;
@@ -377,94 +382,26 @@ function parseStop(value: unknown): string[] | undefined {
   return value.length === 0 ? undefined : (value as string[]);
 }
 
-function parseMetadata(value: unknown): Record<string, string> | undefined {
-  if (!present(value)) return undefined;
-  if (!isRecord(value)) throw invalid("metadata", "'metadata' must be an object of strings");
-  let count = 0;
-  for (const key in value) {
-    count += 1;
-    if (typeof value[key] !== "string")
-      throw invalid(`metadata.${key}`, `'metadata.${key}' must be a string`);
-  }
-  if (count > 16) throw invalid("metadata", "'metadata' accepts at most 16 keys");
-  return value as Record<string, string>;
-}
-
-/** OpenAI's function name rule: 1–64 of `a-z A-Z 0-9 _ -`. */
-function isFunctionName(name: string): boolean {
-  if (name.length === 0 || name.length > 64) return false;
-  for (let i = 0; i < name.length; i += 1) {
-    const c = name.charCodeAt(i);
-    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-function parseTools(value: unknown): ToolDefinition[] | undefined {
-  if (!present(value)) return undefined;
-  if (!Array.isArray(value)) throw invalid("tools", "'tools' must be an array");
-  const names = new Set<string>();
-  return (value as unknown[]).map((tool, index): ToolDefinition => {
-    const at = `tools[${index}]`;
-    if (!isRecord(tool)) throw invalid(at, `Invalid type for '${at}': expected an object`);
-    if (tool["type"] !== "function") {
-      if (tool["type"] === "custom")
-        throw unsupported(`${at}.type`, "Custom tools are not supported; use 'function'");
-      throw invalid(`${at}.type`, `Invalid value for '${at}.type': expected 'function'`);
-    }
+/** Chat tools nest the function: `{type: "function", function: {name, parameters}}`. */
+const chatTools: FunctionToolDialect = {
+  unsupportedType: (type) =>
+    type === "custom" ? "Custom tools are not supported; use 'function'" : undefined,
+  functionOf(tool, at) {
     const fn = tool["function"];
     if (!isRecord(fn)) throw invalid(`${at}.function`, `'${at}.function' must be an object`);
-    const name = fn["name"];
-    if (typeof name !== "string" || !isFunctionName(name)) {
-      throw invalid(
-        `${at}.function.name`,
-        `'${at}.function.name' must be 1-64 characters of a-z, A-Z, 0-9, _ and -`,
-      );
-    }
-    if (names.has(name)) throw invalid(`${at}.function.name`, `Duplicate tool name: ${name}`);
-    names.add(name);
-    const definition: Mutable<ToolDefinition> = { name };
-    const description = optionalString(fn, "description", `${at}.function.description`);
-    if (description !== undefined) definition.description = description;
-    const parameters = fn["parameters"];
-    if (present(parameters)) {
-      if (!isRecord(parameters))
-        throw invalid(`${at}.function.parameters`, `'${at}.function.parameters' must be an object`);
-      definition.parameters = parameters;
-    }
-    const strict = optionalBoolean(fn, "strict", `${at}.function.strict`);
-    if (strict !== undefined) definition.strict = strict;
-    return definition;
-  });
-}
+    return { fields: fn, at: `${at}.function` };
+  },
+};
 
-function parseToolChoice(
-  value: unknown,
-  tools: readonly ToolDefinition[] | undefined,
-): ToolChoice | undefined {
-  if (!present(value)) return undefined;
-  const hasTools = tools !== undefined && tools.length > 0;
-  if (value === "none") return { type: "none" };
-  if (value === "auto" || value === "required") {
-    if (!hasTools) throw invalid("tool_choice", "'tool_choice' is only allowed when 'tools' are specified");
-    return { type: value };
+function chatFunctionChoice(choice: JsonRecord): { name: string; param: string } {
+  if (choice["type"] === "allowed_tools" || choice["type"] === "custom") {
+    throw unsupported("tool_choice", `'tool_choice' of type '${String(choice["type"])}' is not supported`);
   }
-  if (!isRecord(value)) {
-    throw invalid("tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function choice");
-  }
-  if (value["type"] === "allowed_tools" || value["type"] === "custom") {
-    throw unsupported("tool_choice", `'tool_choice' of type '${String(value["type"])}' is not supported`);
-  }
-  const fn = value["function"];
-  if (value["type"] !== "function" || !isRecord(fn) || typeof fn["name"] !== "string") {
+  const fn = choice["function"];
+  if (choice["type"] !== "function" || !isRecord(fn) || typeof fn["name"] !== "string") {
     throw invalid("tool_choice", "'tool_choice' must be {type: 'function', function: {name}}");
   }
-  const name = fn["name"];
-  if (!hasTools || !tools.some((tool) => tool.name === name)) {
-    throw invalid("tool_choice", `'tool_choice' names '${name}', which is not in 'tools'`);
-  }
-  return { type: "tool", name };
+  return { name: fn["name"], param: "tool_choice" };
 }
 
 function parseResponseFormat(value: unknown): ResponseFormat | undefined {

@@ -83,3 +83,17 @@ export function optionalInteger(
   }
   return value;
 }
+
+/** `metadata`: at most 16 string values, as OpenAI allows. */
+export function parseMetadata(value: unknown): Record<string, string> | undefined {
+  if (!present(value)) return undefined;
+  if (!isRecord(value)) throw invalid("metadata", "'metadata' must be an object of strings");
+  let count = 0;
+  for (const key in value) {
+    count += 1;
+    if (typeof value[key] !== "string")
+      throw invalid(`metadata.${key}`, `'metadata.${key}' must be a string`);
+  }
+  if (count > 16) throw invalid("metadata", "'metadata' accepts at most 16 keys");
+  return value as Record<string, string>;
+}
