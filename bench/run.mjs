@@ -11,7 +11,14 @@ import { loadgen, quietWaitedSeconds, sanity, setQuietBudget, wrk } from "./lib/
 import { cpuSeconds, memMB, sleep, stopAllSync } from "./lib/proc.mjs";
 import { render } from "./lib/report.mjs";
 import { summarize, median } from "./lib/summary.mjs";
-import { ALL_TARGETS, DESCRIPTIONS, LOAD_CPU, startTarget, useSwitchyardBuild } from "./lib/targets.mjs";
+import {
+  ALL_TARGETS,
+  DESCRIPTIONS,
+  LOAD_CPU,
+  SWITCHYARD_CONFIGS,
+  startTarget,
+  useSwitchyardBuild,
+} from "./lib/targets.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -62,6 +69,7 @@ if (flags["soak-early"]) P.soakEarly = Number(flags["soak-early"]);
 if (flags["soak-total"]) P.soakTotal = Number(flags["soak-total"]);
 const targets = flags.targets ? flags.targets.split(",") : ALL_TARGETS;
 const soak = !flags["no-soak"] && targets.includes("switchyard");
+const usesSwitchyard = targets.some((name) => name in SWITCHYARD_CONFIGS);
 const publish =
   flags.publish ?? (!flags.quick && !flags["no-publish"] && targets.length === ALL_TARGETS.length);
 
@@ -73,7 +81,7 @@ if (!existsSync("/usr/bin/wrk") && !existsSync("/usr/local/bin/wrk")) {
   console.error("bench: wrk is required: apt-get update && apt-get install -y wrk");
   process.exit(1);
 }
-if (targets.includes("switchyard") && !existsSync("dist/src/cli/main.js")) {
+if (usesSwitchyard && !existsSync("dist/src/cli/main.js")) {
   console.error("bench: dist/ is missing: run `npm run build` (npm run bench does it first)");
   process.exit(1);
 }
@@ -81,7 +89,7 @@ if (targets.includes("switchyard") && !existsSync("dist/src/cli/main.js")) {
 const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
 const raw = `bench/results/raw/${stamp}${flags.quick ? "-quick" : ""}`;
 mkdirSync(`${raw}/logs`, { recursive: true });
-if (targets.includes("switchyard")) {
+if (usesSwitchyard) {
   // src/ may be rebuilt by others while the bench runs: measure a copy of today's build throughout.
   cpSync("dist", `${raw}/dist`, { recursive: true });
   useSwitchyardBuild(`${raw}/dist`);

@@ -2,17 +2,25 @@
 // The server under test runs alone on SERVER_CPU; the upstream (except for `direct`, where it is the server
 // under test) shares LOAD_CPU with the load generator.
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { freePort, start, stop, waitHttp } from "./proc.mjs";
 
 export const SERVER_CPU = 0;
 export const LOAD_CPU = 1;
 export const BENCH_KEY = "sk-bench-switchyard-0001"; // the key in bench/switchyard.bench.yaml
-export const ALL_TARGETS = ["direct", "floor", "switchyard", "portkey", "portkey-shim"];
+export const ALL_TARGETS = ["direct", "floor", "switchyard", "switchyard-off", "portkey", "portkey-shim"];
+/** Switchyard's targets: the same build, with the access log, ledger and metrics on, and off. */
+export const SWITCHYARD_CONFIGS = {
+  switchyard: "bench/switchyard.bench.yaml",
+  "switchyard-off": "bench/switchyard-off.bench.yaml",
+};
 export const DESCRIPTIONS = {
   direct: "client → bench upstream, no proxy (the upstream itself is the server under test)",
   floor: "bench/floor.mjs: node:http + undici Pool pass-through (the practical limit for a Node.js gateway)",
   switchyard:
-    "dist/src/cli/main.js serve --config bench/switchyard.bench.yaml (auth, two offerings, log_level warn)",
+    "dist/src/cli/main.js serve --config bench/switchyard.bench.yaml (auth, two offerings; access log at info to a file, SQLite ledger, metrics)",
+  "switchyard-off":
+    "the same build with bench/switchyard-off.bench.yaml (log.requests false, ledger.enabled false, server.metrics off)",
   portkey: "@portkey-ai/gateway 1.15.2, build/start-server.js --headless, unmodified",
   "portkey-shim":
     "the same Portkey build with global fetch wrapped (bench/portkey-shim.mjs) so its streaming works; streaming only",
@@ -45,10 +53,13 @@ export async function startTarget(name, logDir, extraNodeArgs = []) {
       start(name, SERVER_CPU, "node", [...extraNodeArgs, ...args], { env, log });
     let ready = `http://127.0.0.1:${port}/`;
     if (name === "floor") t.server = node(["bench/floor.mjs", String(port), origin]);
-    else if (name === "switchyard") {
-      const config = "bench/switchyard.bench.yaml";
+    else if (name in SWITCHYARD_CONFIGS) {
+      const config = SWITCHYARD_CONFIGS[name];
+      // A fresh ledger per start, beside the logs (the off target opens it too, and writes nothing).
+      const db = `${resolve(logDir)}/${name}-${port}.db`;
       t.server = node([`${dist}/src/cli/main.js`, "serve", "--config", config, "--port", String(port)], {
         BENCH_UPSTREAM: origin,
+        BENCH_DB: db,
       });
       ready = `http://127.0.0.1:${port}/healthz`;
     } else if (name === "portkey" || name === "portkey-shim") {

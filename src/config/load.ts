@@ -221,6 +221,12 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       maxConnectionsPerClient: file.server.max_connections_per_client,
     },
     log: { level: logLevel, requests: file.log.requests },
+    ledger: {
+      enabled: file.ledger.enabled,
+      batchRows: file.ledger.batch_rows,
+      flushIntervalMs: file.ledger.flush_interval_ms,
+      maxQueuedRows: file.ledger.max_queued_rows,
+    },
     upstream: {
       connectTimeoutMs: file.upstream.connect_timeout_ms,
       firstByteTimeoutMs: file.upstream.first_byte_timeout_ms,

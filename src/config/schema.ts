@@ -362,6 +362,18 @@ const upstreamSchema = z.strictObject({
   max_event_bytes: positiveInt.default(1024 * 1024),
 });
 
+/** The usage ledger: one row per request, written to the store in batches off the request path. */
+const ledgerSchema = z.strictObject({
+  /** Off: no rows are written (the store is still opened, for the reports already in it). */
+  enabled: z.boolean().default(true),
+  /** Rows per INSERT; a full batch is written at once. */
+  batch_rows: positiveInt.default(500),
+  /** The longest a row waits before its batch is written, however small. */
+  flush_interval_ms: positiveInt.default(1_000),
+  /** Rows held in memory at most while the store is slow or down; past it, rows are dropped and counted. */
+  max_queued_rows: positiveInt.default(10_000),
+});
+
 /** Where the store lives: PostgreSQL when `url` is set, otherwise an SQLite file. */
 const databaseSchema = z
   .strictObject({
@@ -393,6 +405,7 @@ export const configSchema = z.strictObject({
   tenants: z.record(z.string().min(1), tenantSchema).default({}),
   health: healthSchema.prefault({}),
   database: databaseSchema.prefault({}),
+  ledger: ledgerSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

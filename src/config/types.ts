@@ -270,6 +270,13 @@ export interface GatewayConfig {
     /** Whether each request leaves an access-log line. */
     readonly requests: boolean;
   };
+  /** The usage ledger writer: whether it runs, and its bounds. */
+  readonly ledger: {
+    readonly enabled: boolean;
+    readonly batchRows: number;
+    readonly flushIntervalMs: number;
+    readonly maxQueuedRows: number;
+  };
   readonly upstream: {
     readonly connectTimeoutMs: number;
     readonly firstByteTimeoutMs: number;

@@ -31,7 +31,7 @@ export interface GatewayServices {
   readonly metrics: GatewayMetrics;
   /** The store the ledger is written to and the reports read; undefined when there is none (tests). */
   readonly store: Store | undefined;
-  /** Writes one ledger row per request, in batches; undefined when the gateway runs without a store. */
+  /** Writes one ledger row per request, in batches; undefined without a store or with `ledger.enabled: false`. */
   readonly ledger: LedgerWriter | undefined;
   /** The pipeline's admit step: governance (budgets, rate limits) decides here. */
   readonly admission: Admission;
@@ -50,7 +50,7 @@ export interface ComposeOptions {
   readonly logger: Logger;
   /** The opened store (the caller opens and closes it): the ledger is written there. */
   readonly store?: Store | undefined;
-  /** The ledger writer's bounds and timings, when not its defaults (tests flush sooner). */
+  /** The ledger writer's bounds and timings, over the configuration's `ledger` section (tests flush sooner). */
   readonly ledger?: Omit<LedgerWriterOptions, "store" | "logger"> | undefined;
   readonly admission?: Admission;
   /**
@@ -102,20 +102,30 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     logger.error({ err: error }, "a request-report subscriber failed (the request was not affected)"),
   );
   const accessLog = new AccessLog(logger, { enabled: config.log.requests });
+  // `ledger.enabled: false` (or no store) leaves no writer at all: nothing is queued, converted or written.
   const ledger =
-    options.store === undefined
+    options.store === undefined || !config.ledger.enabled
       ? undefined
-      : new LedgerWriter({ ...options.ledger, store: options.store.ledger, logger });
+      : new LedgerWriter({
+          batchSize: config.ledger.batchRows,
+          flushIntervalMs: config.ledger.flushIntervalMs,
+          maxQueuedRows: config.ledger.maxQueuedRows,
+          ...options.ledger,
+          store: options.store.ledger,
+          logger,
+        });
   const metrics = new GatewayMetrics({
     catalog: metricsCatalogOf(config),
     health: { view: health, now: Date.now },
     ledger,
   });
   // Probes of the gateway's own health and metrics are neither logged, counted nor billed.
+  // With `server.metrics: off` nobody can read the counters, so the requests are not counted at all.
+  const observesMetrics = config.server.metrics !== "off";
   reports.subscribe((report) => {
     if (report.endpoint === "health" || report.endpoint === "metrics") return;
     ledger?.record(report);
-    metrics.observe(report);
+    if (observesMetrics) metrics.observe(report);
     accessLog.record(report);
   });
   // Request ids: a random per-process prefix and a counter, unique without a syscall per request.
