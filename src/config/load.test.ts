@@ -153,6 +153,23 @@ describe("configuration", () => {
     expect(problemsOf(`${valid}\nlog:\n  level: loud\n`)[0]).toMatch(/^log\.level: /);
   });
 
+  it("keeps the ledger on with the writer's bounds unless ledger says otherwise", () => {
+    expect(parseConfigText(valid, "test.yaml", env).ledger).toEqual({
+      enabled: true,
+      batchRows: 500,
+      flushIntervalMs: 1_000,
+      maxQueuedRows: 10_000,
+    });
+    const off = parseConfigText(
+      `${valid}\nledger:\n  enabled: false\n  batch_rows: 50\n  flush_interval_ms: 20\n  max_queued_rows: 99\n`,
+      "test.yaml",
+      env,
+    );
+    expect(off.ledger).toEqual({ enabled: false, batchRows: 50, flushIntervalMs: 20, maxQueuedRows: 99 });
+    expect(problemsOf(`${valid}\nledger:\n  batch_rows: 0\n`)[0]).toMatch(/^ledger\.batch_rows: /);
+    expect(problemsOf(`${valid}\nledger:\n  enable: false\n`)[0]).toMatch(/^ledger/);
+  });
+
   it("a configuration file that does not exist says so in plain words", () => {
     const missing = join(mkdtempSync(join(tmpdir(), "switchyard-config-")), "nope.yaml");
     expect(() => loadConfigFile(missing, {})).toThrow(
