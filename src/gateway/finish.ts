@@ -1,12 +1,6 @@
 import { channel } from "node:diagnostics_channel";
 import type { ServerResponse } from "node:http";
-import type {
-  ReportedAttempt,
-  ReportedCost,
-  ReportedUsage,
-  RequestOutcome,
-  RequestReport,
-} from "../core/request-report.js";
+import type { ReportedCost, ReportedUsage, RequestOutcome, RequestReport } from "../core/request-report.js";
 import type { Usage } from "../core/usage.js";
 import type { AttemptRecord } from "../engine/executor.js";
 import { costOf, priceAt } from "../catalog/pricing.js";
@@ -117,7 +111,8 @@ export function buildReport(
             region: route.candidate.offering.region,
             reason: route.candidate.reason,
           },
-    attempts: attempts.map(reportedAttempt),
+    // The attempt records already have the report's shape, and nothing adds to them once the request ended.
+    attempts,
     usage,
     cost:
       offering === undefined || usage === undefined ? undefined : costFor(offering, usage, trace.startedAt),
@@ -138,16 +133,6 @@ function outcomeOf(
   if (!response.writableFinished) return "client_gone";
   if (trace.streamFailed) return "stream_error";
   return response.statusCode >= 400 ? "error" : "ok";
-}
-
-function reportedAttempt(attempt: AttemptRecord): ReportedAttempt {
-  return {
-    offering: attempt.offering,
-    provider: attempt.provider,
-    status: attempt.status,
-    code: attempt.code,
-    latencyMs: attempt.latencyMs,
-  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { KeyConfig } from "../config/types.js";
+import { GatewayError } from "../errors/gateway-error.js";
 import type { ChatRequest } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
 import type { EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
@@ -30,6 +31,14 @@ export function authenticate(services: GatewayServices, context: RequestContext)
 export function requireKey(context: RequestContext): KeyConfig {
   const key = context.key;
   if (key === undefined) throw new Error(`route ${context.trace.endpoint} reached without a key`);
+  return key;
+}
+
+/** The authenticated key, which must be an admin key (403 otherwise). */
+export function requireAdminKey(context: RequestContext): KeyConfig {
+  const key = requireKey(context);
+  if (!key.admin)
+    throw new GatewayError("permission_denied", `The key "${key.name}" may not use the admin endpoints.`);
   return key;
 }
 

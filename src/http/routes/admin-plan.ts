@@ -6,7 +6,7 @@ import { planJson } from "../../routing/explain.js";
 import { readModelRequest } from "../body.js";
 import { sendJson } from "../respond.js";
 import type { GatewayServices } from "../../gateway/compose.js";
-import { requireKey } from "../../gateway/pipeline.js";
+import { requireAdminKey } from "../../gateway/pipeline.js";
 import { planFeatures } from "../../gateway/plan-steps.js";
 import type { RequestContext } from "./context.js";
 
@@ -22,9 +22,7 @@ export async function adminPlan(
   context: RequestContext,
   query: URLSearchParams,
 ): Promise<void> {
-  const key = requireKey(context);
-  if (!key.admin)
-    throw new GatewayError("permission_denied", `The key "${key.name}" may not use the admin endpoints.`);
+  const key = requireAdminKey(context);
   const tenant = query.get("tenant") ?? key.tenant;
   if (!services.config.tenants.has(tenant))
     throw new GatewayError("invalid_request", `tenant: unknown tenant "${tenant}"`, { param: "tenant" });

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { GatewayServices } from "../../gateway/compose.js";
-import { requireKey } from "../../gateway/pipeline.js";
+import { requireAdminKey } from "../../gateway/pipeline.js";
 import { parseReportOptions, renderReport, reportJson, runReport } from "../../ledger/reports/index.js";
 import { sendJson } from "../respond.js";
 import type { RequestContext } from "./context.js";
@@ -18,9 +18,7 @@ export async function adminReport(
   kind: string,
   query: URLSearchParams,
 ): Promise<void> {
-  const key = requireKey(context);
-  if (!key.admin)
-    throw new GatewayError("permission_denied", `The key "${key.name}" may not use the admin endpoints.`);
+  requireAdminKey(context);
   const format = query.get("format") ?? "json";
   if (format !== "json" && format !== "csv")
     throw new GatewayError("invalid_request", `format: "${format}" is not json or csv`, { param: "format" });
