@@ -10,7 +10,7 @@ import { suggestion } from "./did-you-mean.js";
 import { formatConfigPath, interpolateEnv } from "./interpolate.js";
 import { configErrorMap, configIssueText } from "./issue-message.js";
 import { resolvePrices } from "./resolve-prices.js";
-import { configSchema, tenantSchema, type ConfigFile, type ProviderFile } from "./schema.js";
+import { configSchema, tenantSchema, type ConfigFile, type ProviderFile, type TenantFile } from "./schema.js";
 import type {
   AgreementConfig,
   Capability,
@@ -186,13 +186,26 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       problems.push(
         `keys[${index}].tenant: unknown tenant "${key.tenant}"${suggestion(key.tenant, [...tenants.keys()])}`,
       );
+    key.providers?.forEach((provider, providerIndex) => {
+      if (file.providers[provider] === undefined)
+        problems.push(`keys[${index}].providers[${providerIndex}]: unknown provider "${provider}"`);
+    });
     keys.push({
+      id: key.name,
       name: key.name,
       sha256,
       prefix: key.key === undefined ? undefined : visiblePrefix(key.key),
       tenant: key.tenant,
       models: key.models === undefined ? undefined : new Set(key.models),
+      providers: key.providers === undefined ? undefined : new Set(key.providers),
+      regions: key.regions,
       admin: key.admin,
+      expiresAt: key.expires === undefined ? undefined : Date.parse(key.expires),
+      revokedAt: undefined,
+      labels: key.labels,
+      limits: { rpm: key.limits.rpm, tpm: key.limits.tpm },
+      budgets: key.budgets,
+      source: "file",
     });
   });
 
@@ -248,6 +261,19 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       minRequests: file.health.breaker.min_requests,
       openMs: file.health.breaker.open_ms,
     },
+    governance: {
+      refreshMs: file.governance.refresh_ms,
+      defaultOutputTokens: file.governance.default_output_tokens,
+    },
+    redis:
+      file.redis === undefined
+        ? undefined
+        : {
+            url: file.redis.url,
+            keyPrefix: file.redis.key_prefix,
+            timeoutMs: file.redis.timeout_ms,
+            onFailure: file.redis.on_failure,
+          },
     database: buildDatabase(file.database, source),
   };
 }
@@ -353,62 +379,86 @@ function buildTenants(
   const entries = Object.entries(file.tenants);
   if (file.tenants["default"] === undefined) entries.push(["default", tenantSchema.parse({})]);
   const tenants = new Map<string, TenantConfig>();
-  for (const [id, tenant] of entries) {
-    const at = `tenants.${id}.policy`;
-    const policy = tenant.policy;
-    const checkProvider = (provider: string, path: string): void => {
-      if (file.providers[provider] === undefined) problems.push(`${path}: unknown provider "${provider}"`);
-    };
-    const checkModel = (model: string, path: string): void => {
-      if (!models.has(model)) problems.push(`${path}: unknown model "${model}"`);
-    };
-    policy.providers.allow?.forEach((p, i) => checkProvider(p, `${at}.providers.allow[${i}]`));
-    policy.providers.deny.forEach((p, i) => checkProvider(p, `${at}.providers.deny[${i}]`));
-    policy.order.forEach((p, i) => checkProvider(p, `${at}.order[${i}]`));
-    for (const provider of Object.keys(policy.weights)) checkProvider(provider, `${at}.weights.${provider}`);
-    for (const [model, provider] of Object.entries(policy.pins)) {
-      checkModel(model, `${at}.pins.${model}`);
-      checkProvider(provider, `${at}.pins.${model}`);
-    }
-    for (const [model, fallbacks] of Object.entries(policy.fallbacks)) {
-      checkModel(model, `${at}.fallbacks.${model}`);
-      fallbacks.forEach((fallback, i) => {
-        checkModel(fallback, `${at}.fallbacks.${model}[${i}]`);
-        if (fallback === model)
-          problems.push(`${at}.fallbacks.${model}[${i}]: a model cannot fall back to itself`);
-      });
-    }
-    if (policy.retries.backoff_max_ms < policy.retries.backoff_base_ms)
-      problems.push(`${at}.retries.backoff_max_ms: must be at least backoff_base_ms`);
-    tenants.set(id, {
-      id,
-      policy: {
-        strategy: policy.strategy,
-        allowProviders: policy.providers.allow === undefined ? undefined : new Set(policy.providers.allow),
-        denyProviders: new Set(policy.providers.deny),
-        allowRegions: policy.regions.allow,
-        denyRegions: policy.regions.deny,
-        maxPrice: { input: policy.max_price?.input, output: policy.max_price?.output },
-        order: policy.order,
-        weights: new Map(Object.entries(policy.weights)),
-        pins: new Map(Object.entries(policy.pins)),
-        balance: policy.balance,
-        retries: {
-          attemptsPerOffering: policy.retries.attempts_per_offering,
-          backoffBaseMs: policy.retries.backoff_base_ms,
-          backoffMaxMs: policy.retries.backoff_max_ms,
-          retryAfterCapMs: policy.retries.retry_after_cap_ms,
-        },
-        timeouts: {
-          connectMs: policy.timeouts.connect_ms,
-          firstTokenMs: policy.timeouts.first_token_ms,
-          totalMs: policy.timeouts.total_ms,
-        },
-        fallbacks: new Map(Object.entries(policy.fallbacks)),
-      },
+  const catalog = { providers: new Set(Object.keys(file.providers)), models };
+  for (const [id, tenant] of entries)
+    tenants.set(id, buildTenant(id, tenant, catalog, `tenants.${id}`, "file", problems));
+  return tenants;
+}
+
+/** What a tenant's policy is checked against: the catalog's provider ids and models. */
+export interface TenantCatalog {
+  readonly providers: ReadonlySet<string>;
+  readonly models: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * One tenant from its file form (the configuration's `tenants.<id>`, or a tenant kept in the store in
+ * the same form), its problems named from `at`.
+ */
+export function buildTenant(
+  id: string,
+  tenant: TenantFile,
+  catalog: TenantCatalog,
+  at: string,
+  source: TenantConfig["source"],
+  problems: string[],
+): TenantConfig {
+  const policy = tenant.policy;
+  const checkProvider = (provider: string, path: string): void => {
+    if (!catalog.providers.has(provider)) problems.push(`${path}: unknown provider "${provider}"`);
+  };
+  const checkModel = (model: string, path: string): void => {
+    if (!catalog.models.has(model)) problems.push(`${path}: unknown model "${model}"`);
+  };
+  const pat = `${at}.policy`;
+  policy.providers.allow?.forEach((p, i) => checkProvider(p, `${pat}.providers.allow[${i}]`));
+  policy.providers.deny.forEach((p, i) => checkProvider(p, `${pat}.providers.deny[${i}]`));
+  policy.order.forEach((p, i) => checkProvider(p, `${pat}.order[${i}]`));
+  for (const provider of Object.keys(policy.weights)) checkProvider(provider, `${pat}.weights.${provider}`);
+  for (const [model, provider] of Object.entries(policy.pins)) {
+    checkModel(model, `${pat}.pins.${model}`);
+    checkProvider(provider, `${pat}.pins.${model}`);
+  }
+  for (const [model, fallbacks] of Object.entries(policy.fallbacks)) {
+    checkModel(model, `${pat}.fallbacks.${model}`);
+    fallbacks.forEach((fallback, i) => {
+      checkModel(fallback, `${pat}.fallbacks.${model}[${i}]`);
+      if (fallback === model)
+        problems.push(`${pat}.fallbacks.${model}[${i}]: a model cannot fall back to itself`);
     });
   }
-  return tenants;
+  if (policy.retries.backoff_max_ms < policy.retries.backoff_base_ms)
+    problems.push(`${pat}.retries.backoff_max_ms: must be at least backoff_base_ms`);
+  return {
+    id,
+    source,
+    limits: { rpm: tenant.limits.rpm, tpm: tenant.limits.tpm },
+    budgets: tenant.budgets,
+    policy: {
+      strategy: policy.strategy,
+      allowProviders: policy.providers.allow === undefined ? undefined : new Set(policy.providers.allow),
+      denyProviders: new Set(policy.providers.deny),
+      allowRegions: policy.regions.allow,
+      denyRegions: policy.regions.deny,
+      maxPrice: { input: policy.max_price?.input, output: policy.max_price?.output },
+      order: policy.order,
+      weights: new Map(Object.entries(policy.weights)),
+      pins: new Map(Object.entries(policy.pins)),
+      balance: policy.balance,
+      retries: {
+        attemptsPerOffering: policy.retries.attempts_per_offering,
+        backoffBaseMs: policy.retries.backoff_base_ms,
+        backoffMaxMs: policy.retries.backoff_max_ms,
+        retryAfterCapMs: policy.retries.retry_after_cap_ms,
+      },
+      timeouts: {
+        connectMs: policy.timeouts.connect_ms,
+        firstTokenMs: policy.timeouts.first_token_ms,
+        totalMs: policy.timeouts.total_ms,
+      },
+      fallbacks: new Map(Object.entries(policy.fallbacks)),
+    },
+  };
 }
 
 function buildProvider(

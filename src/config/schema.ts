@@ -273,9 +273,42 @@ const policySchema = z.strictObject({
   fallbacks: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
 });
 
+export const budgetPeriods = ["day", "week", "month", "lifetime"] as const;
+
+/** A spending cap in USD per UTC calendar period (weeks start on Monday). */
+export const budgetSchema = z.strictObject({
+  usd: z.number().positive("must be a positive amount of USD").finite(),
+  period: z.enum(budgetPeriods),
+  /** `hard` refuses with 429 once reached; `soft` answers with a warning header and a log line. */
+  mode: z.enum(["hard", "soft"]).default("hard"),
+});
+
+/** Per-minute rate limits (token buckets: the full amount, refilled continuously over a minute). */
+export const limitsSchema = z.strictObject({
+  rpm: positiveInt.optional(),
+  tpm: positiveInt.optional(),
+});
+
+/** At most one budget per period: two caps over the same period would only hide the smaller one. */
+const budgetList = z
+  .array(budgetSchema)
+  .default([])
+  .refine((budgets) => new Set(budgets.map((budget) => budget.period)).size === budgets.length, {
+    message: "at most one budget per period",
+  });
+
 export const tenantSchema = z.strictObject({
   policy: policySchema.prefault({}),
+  limits: limitsSchema.prefault({}),
+  budgets: budgetList,
 });
+
+/** `YYYY-MM-DD` (the end of that day, UTC, is not included: the key expires at its start) or an ISO instant. */
+export const expirySchema = z
+  .string()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}(T.+)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: "must be a date (YYYY-MM-DD) or an ISO-8601 instant",
+  });
 
 const healthSchema = z.strictObject({
   /** Weight of the newest sample in the latency and time-to-first-token averages. */
@@ -308,8 +341,15 @@ const keySchema = z
     tenant: z.string().min(1).default("default"),
     /** Models this key may use; all when absent. */
     models: z.array(z.string().min(1)).optional(),
+    /** Providers and regions this key may be routed to, inside its tenant's; all of the tenant's when absent. */
+    providers: z.array(providerId).optional(),
+    regions: z.array(regionName).optional(),
     /** May call the admin endpoints (`/admin/...`) for any tenant. */
     admin: z.boolean().default(false),
+    expires: expirySchema.optional(),
+    labels: z.record(z.string().min(1), z.string()).default({}),
+    limits: limitsSchema.prefault({}),
+    budgets: budgetList,
   })
   .refine((k) => (k.key === undefined) !== (k.key_sha256 === undefined), {
     message: "set exactly one of key or key_sha256",
@@ -393,6 +433,27 @@ const databaseSchema = z
     path: ["file"],
   });
 
+const governanceSchema = z.strictObject({
+  /** How often each gateway re-reads keys and tenants from the store: the bound on a revocation's delay. */
+  refresh_ms: integerFrom(100, 3_600_000).default(1_000),
+  /** The output bound a budget reserves for a request that sets no `max_tokens` on an offering without a limit. */
+  default_output_tokens: positiveInt.default(4_096),
+});
+
+/** Shared rate limits, budget reservations and circuit state across replicas. */
+const redisSchema = z.strictObject({
+  url: z
+    .string()
+    .refine(
+      (value) => /^rediss?:\/\//.test(value) && URL.canParse(value),
+      "must be a redis:// or rediss:// URL",
+    ),
+  key_prefix: z.string().default("switchyard:"),
+  timeout_ms: positiveInt.default(50),
+  /** Redis unreachable: `open` admits without the shared limits (logged, warned in a header); `closed` answers 503. */
+  on_failure: z.enum(["open", "closed"]).default("open"),
+});
+
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   log: logSchema.prefault({}),
@@ -406,7 +467,10 @@ export const configSchema = z.strictObject({
   health: healthSchema.prefault({}),
   database: databaseSchema.prefault({}),
   ledger: ledgerSchema.prefault({}),
+  governance: governanceSchema.prefault({}),
+  redis: redisSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type ProviderFile = z.infer<typeof providerSchema>;
+export type TenantFile = z.infer<typeof tenantSchema>;

@@ -211,11 +211,34 @@ export interface PolicyConfig {
     readonly totalMs: number | undefined;
   };
   readonly fallbacks: ReadonlyMap<string, readonly string[]>;
+  /** A key's narrowing of the boundary (its `providers` and `regions`), set per key by the planner. */
+  readonly keyProviders?: ReadonlySet<string> | undefined;
+  readonly keyRegions?: readonly string[] | undefined;
 }
 
 export interface TenantConfig {
   readonly id: string;
   readonly policy: PolicyConfig;
+  /** Requests and tokens per minute for the whole tenant (every key together). */
+  readonly limits: RateLimits;
+  readonly budgets: readonly BudgetRule[];
+  /** `file`: read-only, from the configuration; `store`: created with the CLI or the admin API. */
+  readonly source: "file" | "store";
+}
+
+/** Per-minute rate limits; undefined: no limit. */
+export interface RateLimits {
+  readonly rpm: number | undefined;
+  readonly tpm: number | undefined;
+}
+
+export type BudgetPeriod = "day" | "week" | "month" | "lifetime";
+
+/** A spending cap in USD over a UTC calendar period: `hard` refuses, `soft` answers with a warning. */
+export interface BudgetRule {
+  readonly usd: number;
+  readonly period: BudgetPeriod;
+  readonly mode: "hard" | "soft";
 }
 
 export interface HealthConfig {
@@ -229,15 +252,29 @@ export interface HealthConfig {
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
+/** A virtual key: from the configuration file (read-only) or from the store (the CLI, `/admin/keys`). */
 export interface KeyConfig {
+  /** Stable: a file key's name, or a store key's `key_…` id. The ledger's `key_id`. */
+  readonly id: string;
   readonly name: string;
   /** Hex SHA-256 of the key; the key itself is never kept. */
   readonly sha256: string;
   /** The key's first characters, for people telling keys apart; undefined when only a hash is configured. */
   readonly prefix: string | undefined;
   readonly tenant: string;
+  /** Narrowing of the tenant's models, providers and regions (never a widening); undefined: the tenant's. */
   readonly models: ReadonlySet<string> | undefined;
+  readonly providers: ReadonlySet<string> | undefined;
+  readonly regions: readonly string[] | undefined;
   readonly admin: boolean;
+  /** Epoch milliseconds from which the key is refused; undefined: never expires. */
+  readonly expiresAt: number | undefined;
+  /** Epoch milliseconds when it was revoked (store keys only). */
+  readonly revokedAt: number | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly limits: RateLimits;
+  readonly budgets: readonly BudgetRule[];
+  readonly source: "file" | "store";
 }
 
 /**
@@ -294,4 +331,24 @@ export interface GatewayConfig {
   readonly tenants: ReadonlyMap<string, TenantConfig>;
   readonly health: HealthConfig;
   readonly database: DatabaseConfig;
+  readonly governance: GovernanceConfig;
+  /** Shared counters and circuits across replicas; undefined: everything stays in process. */
+  readonly redis: RedisConfig | undefined;
+}
+
+export interface GovernanceConfig {
+  /** How often a gateway re-reads the keys and tenants in the store (revocations by another process). */
+  readonly refreshMs: number;
+  /** The output bound a budget reserves when neither the request nor the offering sets one. */
+  readonly defaultOutputTokens: number;
+}
+
+export interface RedisConfig {
+  /** Holds the password when there is one: never logged. */
+  readonly url: string;
+  readonly keyPrefix: string;
+  /** The longest an admission waits for Redis before the `onFailure` mode applies. */
+  readonly timeoutMs: number;
+  /** Redis unreachable: `open` admits without the shared limits (warned), `closed` refuses with 503. */
+  readonly onFailure: "open" | "closed";
 }

@@ -16,6 +16,11 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, type: "invalid_request_error", failover: "stop" },
   body_too_large: { status: 413, type: "invalid_request_error", failover: "stop" },
   invalid_api_key: { status: 401, type: "authentication_error", failover: "stop" },
+  key_revoked: { status: 401, type: "authentication_error", failover: "stop" },
+  key_expired: { status: 401, type: "authentication_error", failover: "stop" },
+  // Governance: the key's or tenant's own caps.
+  rate_limit_exceeded: { status: 429, type: "requests", failover: "stop" },
+  budget_exceeded: { status: 429, type: "insufficient_quota", failover: "stop" },
   permission_denied: { status: 403, type: "permission_error", failover: "stop" },
   model_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   route_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
@@ -49,6 +54,7 @@ export const errorCodes = {
   no_offering_in_boundary: { status: 403, type: "permission_error", failover: "stop" },
   no_offering_in_overrides: { status: 400, type: "invalid_request_error", failover: "stop" },
   shutting_down: { status: 503, type: "server_error", failover: "stop" },
+  governance_unavailable: { status: 503, type: "server_error", failover: "stop" },
   internal_error: { status: 500, type: "server_error", failover: "stop" },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

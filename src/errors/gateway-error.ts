@@ -11,6 +11,10 @@ export interface GatewayErrorOptions {
   readonly provider?: string;
   /** What the upstream said, for the operator's log only: never sent to a client (it may quote secrets). */
   readonly detail?: string;
+  /** The OpenAI error `type` when it differs from the code's (a rate limit's `requests` or `tokens`). */
+  readonly type?: string;
+  /** Response headers the error carries (a 429's `x-ratelimit-*`), flat `[name, value, …]`. */
+  readonly headers?: readonly string[];
   readonly cause?: unknown;
 }
 
@@ -23,6 +27,8 @@ export class GatewayError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly provider: string | undefined;
   readonly detail: string | undefined;
+  readonly headers: readonly string[];
+  readonly #type: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +38,8 @@ export class GatewayError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.provider = options.provider;
     this.detail = options.detail;
+    this.headers = options.headers ?? [];
+    this.#type = options.type;
   }
 
   get status(): number {
@@ -39,7 +47,7 @@ export class GatewayError extends Error {
   }
 
   get type(): string {
-    return errorCodes[this.code].type;
+    return this.#type ?? errorCodes[this.code].type;
   }
 
   get failover(): "retry" | "next" | "stop" {

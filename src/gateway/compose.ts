@@ -3,8 +3,11 @@ import { chatCodecs, embeddingsCodecs } from "../codecs/registry.js";
 import type { GatewayConfig } from "../config/types.js";
 import { Executor } from "../engine/executor.js";
 import { UpstreamPools } from "../engine/upstream-pools.js";
-import { openAdmission, type Admission } from "../governance/admission.js";
-import { KeyRing } from "../governance/keys.js";
+import type { Admission } from "../governance/admission.js";
+import { Directory } from "../governance/directory.js";
+import type { CounterStore } from "../governance/counters.js";
+import { Governor } from "../governance/governor.js";
+import { MemoryCounters } from "../governance/memory-counters.js";
 import { HealthTracker } from "../health/tracker.js";
 import { PlanningService } from "../routing/planning-service.js";
 import { loadTokenizer } from "../routing/prompt-tokens.js";
@@ -21,7 +24,10 @@ import { ConsistentResponseStore, MemoryResponseStore, type ResponseStore } from
 export interface GatewayServices {
   readonly config: GatewayConfig;
   readonly logger: Logger;
-  readonly keys: KeyRing;
+  /** Keys and tenants: the configuration's and the store's, polled for changes. */
+  readonly directory: Directory;
+  /** Budgets and rate limits, on in-process or Redis counters; the default admission. */
+  readonly governor: Governor;
   readonly planner: PlanningService;
   readonly health: HealthTracker;
   readonly executor: Executor;
@@ -52,7 +58,10 @@ export interface ComposeOptions {
   readonly store?: Store | undefined;
   /** The ledger writer's bounds and timings, over the configuration's `ledger` section (tests flush sooner). */
   readonly ledger?: Omit<LedgerWriterOptions, "store" | "logger"> | undefined;
+  /** Replaces the governor as the admit step (tests). */
   readonly admission?: Admission;
+  /** Where rate limits and budget reservations are counted: in process unless given (Redis). */
+  readonly counters?: CounterStore;
   /**
    * Where Responses API answers are kept: by default the store's (shared, durable) when a store is given,
    * else in process, bounded (see `defaultResponseLimits`).
@@ -76,6 +85,15 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
   const transports = new Map<string, Transport>();
   for (const provider of config.providers.values()) transports.set(provider.id, createTransport(provider));
   const health = new HealthTracker(config.health);
+  const directory = new Directory({ config, store: options.store?.directory, logger });
+  const governor = new Governor({
+    counters: options.counters ?? new MemoryCounters(),
+    tenants: directory,
+    spend: options.store?.ledger,
+    logger,
+    defaultOutputTokens: config.governance.defaultOutputTokens,
+    onFailure: config.redis?.onFailure ?? "open",
+  });
   // A tenant that ranks by cost counts every prompt: load the tokenizer now rather than on a request.
   const countsTokens = [...config.tenants.values()].some(
     (tenant) => tenant.policy.strategy === "cheapest" || tenant.policy.strategy === "balanced",
@@ -122,7 +140,9 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
   // Probes of the gateway's own health and metrics are neither logged, counted nor billed.
   // With `server.metrics: off` nobody can read the counters, so the requests are not counted at all.
   const observesMetrics = config.server.metrics !== "off";
+  const admission = options.admission ?? governor;
   reports.subscribe((report) => {
+    governor.settle(report);
     if (report.endpoint === "health" || report.endpoint === "metrics") return;
     ledger?.record(report);
     if (observesMetrics) metrics.observe(report);
@@ -134,12 +154,13 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
   return {
     config,
     logger,
-    keys: new KeyRing(config.keys),
-    planner: new PlanningService(config, health),
+    directory,
+    governor,
+    planner: new PlanningService(config, health, Date.now, Math.random, undefined, directory),
     health,
     executor,
     pools,
-    admission: options.admission ?? openAdmission,
+    admission,
     reports,
     metrics,
     store: options.store,

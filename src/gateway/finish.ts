@@ -96,7 +96,7 @@ export function buildReport(
     requestId: trace.requestId,
     startedAt: trace.startedAt,
     tenant: trace.key?.tenant,
-    keyId: trace.key?.name,
+    keyId: trace.key?.id,
     keyPrefix: trace.key?.prefix,
     ingress: trace.ingress,
     endpoint: trace.endpoint,

@@ -12,6 +12,7 @@ import { SseSink, type SseEncoder } from "../http/sse-sink.js";
 import type { GatewayServices } from "./compose.js";
 import { planChat, planFor, resolveModel, type CapabilityFields } from "./plan-steps.js";
 import { tracedSink } from "./request-trace.js";
+import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/prompt-tokens.js";
 
 /*
  * The request pipeline: authenticate → admit → resolve → plan → execute → report, written once for
@@ -19,12 +20,21 @@ import { tracedSink } from "./request-trace.js";
  * is published by the router's finish point (finish.ts) from what these steps put on the trace.
  */
 
-/** Authenticates the request's key (the router calls this once, before any route that needs a key). */
-export function authenticate(services: GatewayServices, context: RequestContext): KeyConfig {
-  const key = services.keys.authenticate(context.requestHeaders);
-  context.key = key;
-  context.trace.key = key;
-  return key;
+/**
+ * Authenticates the request's key (the router calls this once, before any route that needs a key).
+ * A promise only for a key the gateway does not know yet, while the store is asked once more.
+ */
+export function authenticate(
+  services: GatewayServices,
+  context: RequestContext,
+): KeyConfig | Promise<KeyConfig> {
+  const found = services.directory.authenticate(context.requestHeaders);
+  const use = (key: KeyConfig): KeyConfig => {
+    context.key = key;
+    context.trace.key = key;
+    return key;
+  };
+  return found instanceof Promise ? found.then(use) : use(found);
 }
 
 /** The key the router authenticated; a route that needs one is never reached without it. */
@@ -65,7 +75,7 @@ export async function serveChat(
   const planned = planChat(services, key, context.requestHeaders, chat, ingress.fields);
   // A promise only while the tokenizer loads for the first request that needs it.
   const plan = planned instanceof Promise ? await planned : planned;
-  const admitted = admit(services, context, key, plan, chat.maxOutputTokens);
+  const admitted = admit(services, context, key, plan, chat.maxOutputTokens, () => promptTokensOf(chat));
   if (admitted !== undefined) await admitted;
 
   const attempts = context.attempts;
@@ -105,7 +115,7 @@ export async function serveEmbeddings(
     capabilities: ["embeddings"],
   });
   const plan = planned instanceof Promise ? await planned : planned;
-  const admitted = admit(services, context, key, plan, undefined);
+  const admitted = admit(services, context, key, plan, undefined, () => embeddingTokensOf(embeddings));
   if (admitted !== undefined) await admitted;
   const attempts = context.attempts;
   const { result, route } = await services.executor.embeddings(
@@ -130,12 +140,14 @@ function admit(
   key: KeyConfig,
   plan: Plan,
   maxOutputTokens: number | undefined,
+  countPromptTokens: () => number | Promise<number>,
 ): Promise<void> | undefined {
   const verdict = services.admission.admit({
     requestId: context.requestId,
     key,
     plan,
-    promptTokens: undefined,
+    startedAt: context.trace.startedAt,
+    countPromptTokens,
     maxOutputTokens,
   });
   if (verdict === undefined) return undefined;
@@ -145,4 +157,17 @@ function admit(
     });
   context.headers.push(...verdict);
   return undefined;
+}
+
+/** The prompt's tokens by the gateway's tokenizer (loaded on first use). */
+function promptTokensOf(chat: ChatRequest): number | Promise<number> {
+  return tokenizerReady() ? countPromptTokens(chat) : loadTokenizer().then(() => countPromptTokens(chat));
+}
+
+/** Embedding inputs: token arrays count as they are, text at the tokenizer's rough four characters a token. */
+function embeddingTokensOf(request: EmbeddingsRequest): number {
+  let tokens = 0;
+  for (const input of request.input)
+    tokens += typeof input === "string" ? Math.ceil(input.length / 4) : input.length;
+  return tokens;
 }

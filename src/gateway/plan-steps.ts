@@ -47,7 +47,13 @@ export function planFor(
 ): Plan | Promise<Plan> {
   const planned = planFeatures(services, key.tenant, headers, request.model, request.chat);
   const plan = ({ features, overrides }: Awaited<typeof planned>): Plan =>
-    services.planner.plan(key.tenant, { ...features, capabilities: request.capabilities }, overrides);
+    services.planner.plan(
+      key.tenant,
+      { ...features, capabilities: request.capabilities },
+      overrides,
+      undefined,
+      key,
+    );
   return planned instanceof Promise ? planned.then(plan) : plan(planned);
 }
 

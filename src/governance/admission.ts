@@ -1,4 +1,5 @@
 import type { KeyConfig } from "../config/types.js";
+import type { RequestReport } from "../core/request-report.js";
 import type { Plan } from "../routing/plan.js";
 
 /** What the admit step knows about a request once it is planned, before any upstream call. */
@@ -6,8 +7,10 @@ export interface AdmissionRequest {
   readonly requestId: string;
   readonly key: KeyConfig;
   readonly plan: Plan;
-  /** The prompt's size, when it was counted (a cost-ranking strategy, or governance asked for it). */
-  readonly promptTokens: number | undefined;
+  /** Epoch milliseconds the request started: the budget windows it counts in. */
+  readonly startedAt: number;
+  /** Counts the prompt's tokens (a promise only while the tokenizer loads): asked for only when a limit needs it. */
+  countPromptTokens(): number | Promise<number>;
   /** The answer's bound: the request's `max_tokens`, when it set one. */
   readonly maxOutputTokens: number | undefined;
 }
@@ -21,6 +24,11 @@ export interface AdmissionRequest {
  */
 export interface Admission {
   admit(request: AdmissionRequest): readonly string[] | undefined | Promise<readonly string[] | undefined>;
+}
+
+/** An admission that settles what it reserved from each request's report (see governor.ts). */
+export interface SettlingAdmission extends Admission {
+  settle(report: RequestReport): void;
 }
 
 /** Admits everything: no budgets or limits are configured. */

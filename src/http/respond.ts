@@ -23,6 +23,7 @@ export function sendOpenAIError(response: ServerResponse, error: GatewayError, h
   }
   if (error.retryAfterSeconds !== undefined)
     headers.push("retry-after", String(Math.ceil(error.retryAfterSeconds)));
+  if (error.headers.length > 0) headers.push(...error.headers);
   // No `Connection: close` for body_too_large: the refused body is drained first (see body.ts), and
   // closing while it still arrives would reset the connection before the client reads this answer.
   if (error.code === "shutting_down") headers.push("connection", "close");
@@ -45,6 +46,7 @@ export function sendAnthropicError(
   }
   if (error.retryAfterSeconds !== undefined)
     headers.push("retry-after", String(Math.ceil(error.retryAfterSeconds)));
+  if (error.headers.length > 0) headers.push(...error.headers);
   // No `Connection: close` for body_too_large: the refused body is drained first (see body.ts), and
   // closing while it still arrives would reset the connection before the client reads this answer.
   if (error.code === "shutting_down") headers.push("connection", "close");

@@ -165,7 +165,13 @@ export function createRequestHandler(
       const match = matchRoute(method, path, url, query);
       trace.endpoint = match.endpoint;
       if (match.work && !state.accepting) throw shuttingDown();
-      if (match.keyed) authenticate(services, context);
+      if (match.keyed) {
+        const authenticated = authenticate(services, context);
+        if (authenticated instanceof Promise) {
+          authenticated.then(() => match.handle(services, request, response, context, state)).catch(fail);
+          return;
+        }
+      }
       match.handle(services, request, response, context, state)?.catch(fail);
     } catch (error) {
       fail(error);

@@ -31,8 +31,12 @@ export async function startGateway(
   /** The opened store the ledger is written to (the caller closes it after `close()`). */
   store?: Store,
   ledger?: ComposeOptions["ledger"],
+  /** Shared counters (Redis) the caller opened and closes; in process otherwise. */
+  shared: Pick<ComposeOptions, "counters"> = {},
 ): Promise<RunningGateway> {
-  const services = composeGateway(config, { logger, store, ledger });
+  const services = composeGateway(config, { logger, store, ledger, ...shared });
+  // The store's keys and tenants are in memory before the first request.
+  await services.directory.start();
   const state: RouterState = { accepting: true, cutting: false };
   const settings = config.server;
   const inFlight = new Set<ServerResponse>();
@@ -143,6 +147,7 @@ async function shutdown(
   server.closeAllConnections();
   await closed;
   await services.pools.close();
+  services.directory.close();
   // Every request has ended, so every report is queued: write the ledger out before the store closes.
   await services.ledger?.close();
 }

@@ -168,6 +168,13 @@ export function boundaryReason(offering: OfferingConfig, policy: PolicyConfig): 
     !policy.allowRegions.some((entry) => regionMatches(entry, offering.region, offering.geo))
   )
     return `region ${region} is not allowed by the tenant's policy (${policy.allowRegions.join(", ")})`;
+  if (policy.keyProviders !== undefined && !policy.keyProviders.has(provider))
+    return `provider ${provider} is outside the key's providers (${[...policy.keyProviders].join(", ")})`;
+  if (
+    policy.keyRegions !== undefined &&
+    !policy.keyRegions.some((entry) => regionMatches(entry, offering.region, offering.geo))
+  )
+    return `region ${region} is outside the key's regions (${policy.keyRegions.join(", ")})`;
   return undefined;
 }
 

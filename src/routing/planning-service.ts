@@ -4,7 +4,7 @@ import type { InputLimits } from "../codecs/codec.js";
 import { chatCodecs } from "../codecs/registry.js";
 import type { Dialect } from "../core/chat-request.js";
 import { strategies } from "../config/schema.js";
-import type { GatewayConfig, Strategy, TenantConfig } from "../config/types.js";
+import type { GatewayConfig, PolicyConfig, Strategy, TenantConfig } from "../config/types.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { HealthView } from "../health/health-view.js";
 import type { Plan } from "./plan.js";
@@ -26,8 +26,26 @@ interface CachedPlan {
   readonly plan: Plan;
   readonly madeAt: number;
   readonly version: number;
+  readonly tenantsVersion: number;
   /** The first instant the plan may differ: an availability boundary or a circuit half-opening. */
   readonly validUntil: number;
+}
+
+/** Where tenants come from; `version` changes whenever one does (cached plans and model lists key on it). */
+export interface TenantSource {
+  tenant(id: string): TenantConfig | undefined;
+  readonly version: number;
+}
+
+/** What a key narrows of its tenant's boundary. */
+export interface KeyNarrowing {
+  readonly id: string;
+  readonly providers: ReadonlySet<string> | undefined;
+  readonly regions: readonly string[] | undefined;
+}
+
+function keyId(key: KeyNarrowing | undefined): string {
+  return key?.id ?? "";
 }
 
 /** The override headers a client may send, already read from the request. */
@@ -43,6 +61,7 @@ export interface OverrideHeaders {
  */
 export class PlanningService {
   readonly #config: GatewayConfig;
+  readonly #tenants: TenantSource;
   readonly #health: HealthView;
   readonly #clock: () => number;
   readonly #random: () => number;
@@ -50,8 +69,13 @@ export class PlanningService {
   /** Each model's availability boundaries, ascending: a plan cannot change between two of them. */
   readonly #boundaries = new Map<string, number[]>();
   readonly #cache = new Map<string, CachedPlan>();
+  /** Per key id: its tenant's policy narrowed by the key. */
+  readonly #narrowed = new Map<string, { version: number; base: PolicyConfig; policy: PolicyConfig }>();
   /** Per tenant: the models it could be routed to, until the next availability boundary of any model. */
-  readonly #servable = new Map<string, { models: ReadonlySet<string>; madeAt: number; validUntil: number }>();
+  readonly #servable = new Map<
+    string,
+    { models: ReadonlySet<string>; madeAt: number; validUntil: number; tenantsVersion: number }
+  >();
   /** What `x-switchyard-region` may name: the providers' regions and geographies, and every known geography. */
   readonly #knownRegions: ReadonlySet<string>;
 
@@ -61,8 +85,11 @@ export class PlanningService {
     clock: () => number = Date.now,
     random = Math.random,
     inputLimits: ReadonlyMap<Dialect, InputLimits> = chatInputLimits,
+    /** Where tenants come from: the configuration's, or a directory that adds the store's. */
+    tenants: TenantSource = { tenant: (id) => config.tenants.get(id), version: 0 },
   ) {
     this.#config = config;
+    this.#tenants = tenants;
     this.#inputLimits = inputLimits;
     this.#health = health;
     this.#clock = clock;
@@ -86,7 +113,7 @@ export class PlanningService {
   }
 
   tenant(id: string): TenantConfig {
-    const tenant = this.#config.tenants.get(id) ?? this.#config.tenants.get("default");
+    const tenant = this.#tenants.tenant(id) ?? this.#tenants.tenant("default");
     if (tenant === undefined) throw new Error("the default tenant is missing from the configuration");
     return tenant;
   }
@@ -103,8 +130,14 @@ export class PlanningService {
    * boundary of the models involved, the next circuit to half-open, or any circuit's change of state.
    * The others read per-request data (prompt size, live latency, a random draw) and are made each time.
    */
-  plan(tenantId: string, request: RequestFeatures, overrides: PlanOverrides, at?: number): Plan {
-    const policy = this.tenant(tenantId).policy;
+  plan(
+    tenantId: string,
+    request: RequestFeatures,
+    overrides: PlanOverrides,
+    at?: number,
+    narrowing?: KeyNarrowing,
+  ): Plan {
+    const policy = this.#policyFor(tenantId, narrowing);
     const now = at ?? this.#clock();
     const strategy = overrides.strategy ?? policy.strategy;
     const cacheable =
@@ -123,10 +156,18 @@ export class PlanningService {
       inputLimits: this.#inputLimits,
     };
     if (!cacheable) return planRequest(input);
-    const key = `${tenantId}\u0000${request.model}\u0000${request.capabilities.join(",")}\u0000${request.stream ? 1 : 0}\u0000${request.maxOutputTokens ?? ""}\u0000${strategy}\u0000${inputsKey(request.inputs)}`;
+    const narrowed = policy.keyProviders !== undefined || policy.keyRegions !== undefined;
+    const key = `${tenantId}${narrowed ? `\u0001${keyId(narrowing)}` : ""}\u0000${request.model}\u0000${request.capabilities.join(",")}\u0000${request.stream ? 1 : 0}\u0000${request.maxOutputTokens ?? ""}\u0000${strategy}\u0000${inputsKey(request.inputs)}`;
     const cached = this.#cache.get(key);
     const version = this.#health.version;
-    if (cached !== undefined && now < cached.validUntil && now >= cached.madeAt && cached.version === version)
+    const tenantsVersion = this.#tenants.version;
+    if (
+      cached !== undefined &&
+      now < cached.validUntil &&
+      now >= cached.madeAt &&
+      cached.version === version &&
+      cached.tenantsVersion === tenantsVersion
+    )
       return cached.plan;
     const plan = planRequest(input);
     if (this.#cache.size >= MAX_CACHED_PLANS) this.#cache.clear();
@@ -135,9 +176,23 @@ export class PlanningService {
       plan,
       madeAt: now,
       version,
+      tenantsVersion,
       validUntil: Math.min(this.#nextBoundary(models, now), this.#health.earliestReopen()),
     });
     return plan;
+  }
+
+  /** The tenant's policy, narrowed by the key's providers and regions when it has any (never widened). */
+  #policyFor(tenantId: string, key: KeyNarrowing | undefined): PolicyConfig {
+    const policy = this.tenant(tenantId).policy;
+    if (key === undefined || (key.providers === undefined && key.regions === undefined)) return policy;
+    const version = this.#tenants.version;
+    const cached = this.#narrowed.get(key.id);
+    if (cached !== undefined && cached.version === version && cached.base === policy) return cached.policy;
+    const narrowed: PolicyConfig = { ...policy, keyProviders: key.providers, keyRegions: key.regions };
+    if (this.#narrowed.size >= MAX_CACHED_PLANS) this.#narrowed.clear();
+    this.#narrowed.set(key.id, { version, base: policy, policy: narrowed });
+    return narrowed;
   }
 
   /**
@@ -147,11 +202,18 @@ export class PlanningService {
   servableModels(tenantId: string): ReadonlySet<string> {
     const now = this.#clock();
     const cached = this.#servable.get(tenantId);
-    if (cached !== undefined && now >= cached.madeAt && now < cached.validUntil) return cached.models;
+    if (
+      cached !== undefined &&
+      now >= cached.madeAt &&
+      now < cached.validUntil &&
+      cached.tenantsVersion === this.#tenants.version
+    )
+      return cached.models;
     const models = servableModels(this.#config, this.tenant(tenantId).policy, now);
     // Unknown tenant ids fall back to the default policy; the keys name a bounded set of tenants.
     this.#servable.set(tenantId, {
       models,
+      tenantsVersion: this.#tenants.version,
       madeAt: now,
       validUntil: this.#nextBoundary([...this.#config.models.keys()], now),
     });

@@ -9,6 +9,48 @@
 export interface Database {
   readonly ledger_entries: LedgerEntriesTable;
   readonly stored_responses: StoredResponsesTable;
+  readonly tenants: TenantsTable;
+  readonly api_keys: ApiKeysTable;
+  readonly directory_revision: DirectoryRevisionTable;
+}
+
+/** Tenants created with the CLI or the admin API; `body` is the configuration file's tenant form as JSON. */
+export interface TenantsTable {
+  readonly id: string;
+  readonly body: string;
+  readonly created_at: number;
+  readonly updated_at: number;
+  /** The directory revision of the last change (see `directory_revision`). */
+  readonly revision: number;
+}
+
+/** Virtual keys created with the CLI or the admin API: only the key's SHA-256 and its visible prefix. */
+export interface ApiKeysTable {
+  readonly id: string;
+  readonly name: string;
+  readonly tenant: string;
+  readonly sha256: string;
+  readonly prefix: string;
+  readonly admin: number;
+  /** JSON arrays; null when the key does not narrow its tenant's. */
+  readonly models: string | null;
+  readonly providers: string | null;
+  readonly regions: string | null;
+  /** JSON objects: `{"team": "search"}`, `{"rpm": 60, "tpm": 10000}`; budgets a JSON array. */
+  readonly labels: string;
+  readonly limits: string;
+  readonly budgets: string;
+  readonly expires_at: number | null;
+  readonly revoked_at: number | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly revision: number;
+}
+
+/** One row: the directory's newest revision number. */
+export interface DirectoryRevisionTable {
+  readonly id: number;
+  readonly revision: number;
 }
 
 /** Responses API answers kept for `previous_response_id` and `GET /v1/responses/{id}`, per tenant. */

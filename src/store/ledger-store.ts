@@ -8,6 +8,7 @@ export interface LedgerFilter {
   readonly from?: number;
   readonly to?: number;
   readonly tenant?: string;
+  readonly keyId?: string;
 }
 
 /** The ledger's table: rows go in once (by request id) and come out in time order. */
@@ -24,6 +25,8 @@ export interface LedgerStore {
    */
   rows(filter?: LedgerFilter): AsyncIterable<LedgerRow>;
   count(filter?: LedgerFilter): Promise<number>;
+  /** The sum of the rows' costs in USD (what a budget window is seeded with). */
+  spendUsd(filter?: LedgerFilter): Promise<number>;
 }
 
 const columnCount = 33;
@@ -113,11 +116,19 @@ export class SqlLedgerStore implements LedgerStore {
     return Number(result.count);
   }
 
+  async spendUsd(filter: LedgerFilter = {}): Promise<number> {
+    const result = await this.#filtered(filter)
+      .select((eb) => eb.fn.sum<number | string | null>("cost_usd").as("spend"))
+      .executeTakeFirstOrThrow();
+    return Number(result.spend ?? 0);
+  }
+
   #filtered(filter: LedgerFilter) {
     let query = this.#db.selectFrom("ledger_entries");
     if (filter.from !== undefined) query = query.where("started_at", ">=", filter.from);
     if (filter.to !== undefined) query = query.where("started_at", "<", filter.to);
     if (filter.tenant !== undefined) query = query.where("tenant", "=", filter.tenant);
+    if (filter.keyId !== undefined) query = query.where("key_id", "=", filter.keyId);
     return query;
   }
 }

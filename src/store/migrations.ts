@@ -75,6 +75,63 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  "0003_directory": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Tenants kept in the store, in the configuration file's form (`policy`, `limits`, `budgets`) as JSON.
+      await db.schema
+        .createTable("tenants")
+        .addColumn("id", "text", (column) => column.primaryKey())
+        .addColumn("body", "text", (column) => column.notNull())
+        .addColumn("created_at", "bigint", (column) => column.notNull())
+        .addColumn("updated_at", "bigint", (column) => column.notNull())
+        .addColumn("revision", "bigint", (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable("api_keys")
+        .addColumn("id", "text", (column) => column.primaryKey())
+        .addColumn("name", "text", (column) => column.notNull())
+        .addColumn("tenant", "text", (column) => column.notNull())
+        .addColumn("sha256", "text", (column) => column.notNull().unique())
+        .addColumn("prefix", "text", (column) => column.notNull())
+        .addColumn("admin", "integer", (column) => column.notNull())
+        // Narrowings, labels, limits and budgets as JSON (null: not narrowed).
+        .addColumn("models", "text")
+        .addColumn("providers", "text")
+        .addColumn("regions", "text")
+        .addColumn("labels", "text", (column) => column.notNull())
+        .addColumn("limits", "text", (column) => column.notNull())
+        .addColumn("budgets", "text", (column) => column.notNull())
+        .addColumn("expires_at", "bigint")
+        .addColumn("revoked_at", "bigint")
+        .addColumn("created_at", "bigint", (column) => column.notNull())
+        .addColumn("updated_at", "bigint", (column) => column.notNull())
+        .addColumn("revision", "bigint", (column) => column.notNull())
+        .execute();
+      // A live key's name is unique; a revoked key's name may be taken again.
+      await db.schema
+        .createIndex("api_keys_live_name")
+        .on("api_keys")
+        .column("name")
+        .unique()
+        .where(sql.ref("revoked_at"), "is", null)
+        .execute();
+      await db.schema.createIndex("api_keys_revision").on("api_keys").column("revision").execute();
+      await db.schema.createIndex("tenants_revision").on("tenants").column("revision").execute();
+      // One counter every change to a key or a tenant takes a number from: gateways poll for rows above theirs.
+      await db.schema
+        .createTable("directory_revision")
+        .addColumn("id", "integer", (column) => column.primaryKey())
+        .addColumn("revision", "bigint", (column) => column.notNull())
+        .execute();
+      await sql`insert into directory_revision (id, revision) values (1, 0)`.execute(db);
+      // Budgets are seeded from the ledger per key as well as per tenant.
+      await db.schema
+        .createIndex("ledger_entries_key_started_at")
+        .on("ledger_entries")
+        .columns(["key_id", "started_at"])
+        .execute();
+    },
+  },
 };
 
 /** The names of the Migrator's own bookkeeping tables. */

@@ -47,6 +47,7 @@ describe("the SQLite store", () => {
       expect(raw.prepare("select name from switchyard_migrations order by name").all()).toEqual([
         { name: "0001_ledger" },
         { name: "0002_stored_responses" },
+        { name: "0003_directory" },
       ]);
       expect(raw.prepare("select count(*) as n from ledger_entries").get()).toEqual({ n: 1 });
     } finally {
@@ -134,7 +135,11 @@ describe("the PostgreSQL store", () => {
         const result = await client.query<{ name: string }>(
           `select name from "${one.options.schema}".switchyard_migrations order by name`,
         );
-        expect(result.rows).toEqual([{ name: "0001_ledger" }, { name: "0002_stored_responses" }]);
+        expect(result.rows).toEqual([
+          { name: "0001_ledger" },
+          { name: "0002_stored_responses" },
+          { name: "0003_directory" },
+        ]);
       } finally {
         await client.end();
       }

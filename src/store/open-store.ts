@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./database.js";
 import { SqlLedgerStore, type LedgerStore } from "./ledger-store.js";
 import { SqlResponseStore } from "./response-store.js";
+import { SqlDirectoryStore } from "./directory-store.js";
 import { MigrationError, migrateToLatest } from "./migrations.js";
 import { openPostgres, type PostgresStoreOptions } from "./postgres/open-postgres.js";
 import { defaultBusyTimeoutMs, openSqlite, type SqliteStoreOptions } from "./sqlite/open-sqlite.js";
@@ -21,6 +22,8 @@ export interface Store {
   readonly ledger: LedgerStore;
   /** Stored Responses API answers (`previous_response_id`), per tenant. */
   readonly responses: SqlResponseStore;
+  /** Keys and tenants created with the CLI or the admin API. */
+  readonly directory: SqlDirectoryStore;
   /** Closes the connection(s); pending queries finish first. */
   close(): Promise<void>;
 }
@@ -58,6 +61,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 class SqlStore implements Store {
   readonly ledger: LedgerStore;
   readonly responses: SqlResponseStore;
+  readonly directory: SqlDirectoryStore;
   readonly #db: Kysely<Database>;
   #closed: Promise<void> | undefined;
 
@@ -69,6 +73,7 @@ class SqlStore implements Store {
     this.#db = db;
     this.ledger = new SqlLedgerStore(db);
     this.responses = new SqlResponseStore(db);
+    this.directory = new SqlDirectoryStore(db);
   }
 
   close(): Promise<void> {

@@ -16,7 +16,7 @@ export async function metricsRoute(
   const access = services.config.server.metrics;
   if (access === "off") throw new GatewayError("route_not_found", "Unknown request URL: GET /metrics.");
   if (access === "admin") {
-    const key = authenticate(services, context);
+    const key = await authenticate(services, context);
     if (!key.admin)
       throw new GatewayError("permission_denied", `The key "${key.name}" may not read the metrics.`);
   }
