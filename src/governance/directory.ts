@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Logger } from "pino";
 import { buildTenant, type TenantCatalog } from "../config/load.js";
 import { tenantSchema } from "../config/schema.js";
-import type { BudgetRule, GatewayConfig, KeyConfig, TenantConfig } from "../config/types.js";
+import type { GatewayConfig, KeyConfig, TenantConfig } from "../config/types.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { TenantSource } from "../routing/planning-service.js";
 import type { DirectoryChanges, DirectoryStore, KeyRecord, TenantRecord } from "./directory-records.js";
@@ -240,7 +240,7 @@ export function keyFromRecord(record: KeyRecord): KeyConfig {
     revokedAt: record.revokedAt ?? undefined,
     labels: record.labels,
     limits: { rpm: record.limits.rpm, tpm: record.limits.tpm },
-    budgets: record.budgets as readonly BudgetRule[],
+    budgets: record.budgets,
     source: "store",
   };
 }
