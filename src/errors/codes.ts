@@ -30,6 +30,7 @@ export const errorCodes = {
   request_timeout: { status: 408, type: "invalid_request_error", failover: "stop" },
   headers_too_large: { status: 431, type: "invalid_request_error", failover: "stop" },
   too_many_connections: { status: 429, type: "rate_limit_error", failover: "stop" },
+  not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   response_not_found: { status: 404, type: "invalid_request_error", failover: "stop" },
   previous_response_not_found: { status: 400, type: "invalid_request_error", failover: "stop" },
 

@@ -12,6 +12,7 @@ import { anthropicCountTokens, anthropicMessages, isAnthropicPath } from "./rout
 import { matchAzurePath } from "./azure-paths.js";
 import { adminPlan } from "./routes/admin-plan.js";
 import { adminReport } from "./routes/admin-reports.js";
+import { adminDirectory, directoryOperation } from "./routes/admin-directory.js";
 import type { RequestContext } from "./routes/context.js";
 import { metricsRoute } from "./routes/metrics.js";
 import { openaiListModels, openaiRetrieveModel } from "./routes/models.js";
@@ -233,9 +234,27 @@ function matchRoute(method: string, path: string, url: string, query: number): R
       adminReport(services, response, context, kind, search),
     );
   }
+  if (path.startsWith("/admin/keys") || path.startsWith("/admin/tenants")) {
+    const operation = directoryOperation(method, path);
+    if (operation === "method") return methodNotAllowed(method, path, allowedDirectoryMethods(path));
+    if (operation !== undefined) {
+      const search = new URLSearchParams(query === -1 ? "" : url.slice(query + 1));
+      return route("admin", true, false, (services, request, response, context) =>
+        adminDirectory(services, request, response, context, operation, search),
+      );
+    }
+  }
   const allowed = knownPaths.get(path) ?? (path.startsWith("/v1/models/") ? "GET" : undefined);
   if (allowed !== undefined) return methodNotAllowed(method, path, allowed);
   throw new GatewayError("route_not_found", `Unknown request URL: ${method} ${path}.`);
+}
+
+/** What a path under `/admin/keys` or `/admin/tenants` answers to, for the `Allow` header. */
+function allowedDirectoryMethods(path: string): string {
+  const depth = path.split("/").length - 2;
+  if (depth === 1) return "GET, POST";
+  if (depth === 3) return "POST";
+  return path.startsWith("/admin/keys") ? "GET, DELETE" : "GET, PATCH";
 }
 
 function methodNotAllowed(method: string, path: string, allowed: string): RouteMatch {

@@ -24,7 +24,7 @@ export async function adminPlan(
 ): Promise<void> {
   const key = requireAdminKey(context);
   const tenant = query.get("tenant") ?? key.tenant;
-  if (!services.config.tenants.has(tenant))
+  if (services.directory.tenant(tenant) === undefined)
     throw new GatewayError("invalid_request", `tenant: unknown tenant "${tenant}"`, { param: "tenant" });
   const atText = query.get("at") ?? undefined;
   const at = atText === undefined ? undefined : parseInstant(atText);
