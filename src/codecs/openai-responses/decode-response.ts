@@ -1,7 +1,14 @@
 import type { ToolCall } from "../../core/chat-request.js";
 import type { ChatResult } from "../../core/chat-result.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { codeForResponseError, decodeFinish, decodeUsage, isObject, messageTexts, reasoningText } from "./wire.js";
+import {
+  codeForResponseError,
+  decodeFinish,
+  decodeUsage,
+  isObject,
+  messageTexts,
+  reasoningText,
+} from "./wire.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

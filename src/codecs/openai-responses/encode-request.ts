@@ -1,5 +1,11 @@
 import type { EncodedRequest, EncodeTarget } from "../codec.js";
-import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice } from "../../core/chat-request.js";
+import type {
+  ChatRequest,
+  ContentPart,
+  Message,
+  ResponseFormat,
+  ToolChoice,
+} from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { BodyBuilder } from "../openai-chat/encode-request.js";
 
@@ -173,7 +179,8 @@ function encodeChatFields(fields: Readonly<Record<string, unknown>>, builder: Bo
       // Usage always comes with a Responses stream; only obfuscation has a switch.
       const options = value as Record<string, unknown> | null;
       const obfuscation = options?.["include_obfuscation"];
-      if (typeof obfuscation === "boolean") builder.set("stream_options", { include_obfuscation: obfuscation });
+      if (typeof obfuscation === "boolean")
+        builder.set("stream_options", { include_obfuscation: obfuscation });
     } else if (noEquivalent.has(name)) {
       builder.warnings.push({
         code: "parameter_ignored",

@@ -89,7 +89,8 @@ export function reasoningText(item: JsonObject): string {
     const parts = item[field];
     if (!Array.isArray(parts)) continue;
     for (const part of parts as unknown[]) {
-      if (isObject(part) && typeof part["text"] === "string" && part["text"] !== "") pieces.push(part["text"]);
+      if (isObject(part) && typeof part["text"] === "string" && part["text"] !== "")
+        pieces.push(part["text"]);
     }
     if (pieces.length > 0) break;
   }
