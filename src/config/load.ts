@@ -147,7 +147,9 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       problems.push(`${at}: ${kind} providers do not offer embeddings for "${nativeModel}"`);
     const responses = offering.api === "responses";
     if (responses && provider !== undefined && kind !== "openai" && kind !== "azure")
-      problems.push(`${at}.api: the Responses API is offered by openai and azure providers only, not ${kind}`);
+      problems.push(
+        `${at}.api: the Responses API is offered by openai and azure providers only, not ${kind}`,
+      );
     if (responses && model?.capabilities.has("embeddings") === true)
       problems.push(`${at}.api: "responses" is for chat models; "${offering.model}" is an embedding model`);
     const availableFrom = instantAt(offering.available_from, `${at}.available_from`, problems);

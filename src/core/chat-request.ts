@@ -115,4 +115,5 @@ export interface DialectFields {
  * A wire dialect. A dialect is not a cloud: Azure speaks `openai-chat`, and `openai-responses` too for an
  * offering that declares `api: responses` (a model OpenAI or Azure serves only through the Responses API).
  */
-export type Dialect = "openai-chat" | "openai-responses" | "anthropic-messages" | "gemini" | "bedrock-converse";
+export type Dialect =
+  "openai-chat" | "openai-responses" | "anthropic-messages" | "gemini" | "bedrock-converse";
