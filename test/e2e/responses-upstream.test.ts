@@ -250,6 +250,16 @@ describe("a model offered only through the Responses API", () => {
     expect(message.usage.output_tokens).toBe(data.usage.output_tokens);
   });
 
+  it("answers a Responses client too, through the gateway's own Responses ingress", async () => {
+    const upstream = await direct.responses.create({ model: "gpt-5-pro", input: "Hello, Responses" });
+    const { data, response } = await harness.client.responses
+      .create({ model: "gpt-5-pro", input: "Hello, Responses" })
+      .withResponse();
+    expectServedBy(response.headers, PRIMARY, 1);
+    expect(data.output_text).toBe(upstream.output_text);
+    expect(data.usage?.output_tokens).toBe(upstream.usage?.output_tokens);
+  });
+
   it("fails over to the next Responses offering (OpenAI's /v1/responses) when Azure is down", async () => {
     await setFault(harness.emulator(PRIMARY), { status: 503 });
     const { data, response } = await harness.client.chat.completions
@@ -264,7 +274,9 @@ describe("a model offered only through the Responses API", () => {
 describe("failover from a Responses offering to a Chat Completions one", () => {
   it("before the first byte of a stream: the error event fails it over, the client never sees it", async () => {
     const messages = [{ role: "user" as const, content: "Tell me about rail yards" }];
-    await setFault(harness.emulator("azure-eastus"), { stream_error: true, stream_error_after_chunks: 0 });
+    // As OpenAI fails: the response is created and its message item opened, then the error event comes
+    // before any text (events 1-4: created, in_progress, output_item.added, content_part.added).
+    await setFault(harness.emulator("azure-eastus"), { stream_error: true, stream_error_after_chunks: 4 });
     const { data: stream, response } = await harness.client.chat.completions
       .create({ model: "gpt-4.1", messages, stream: true })
       .withResponse();
