@@ -13,6 +13,9 @@ import { AwsEventStreamParser } from "./framing/aws-event-stream.js";
 import type { SseEvent } from "./framing/sse.js";
 import { SseParser } from "./framing/sse.js";
 import { chatCodecs, embeddingsCodecs } from "./registry.js";
+import { encodeResponse, type ResponseIdentity } from "../ingress/openai-responses/encode-response.js";
+import { createResponseEventEncoder } from "../ingress/openai-responses/encode-responses-stream.js";
+import { parseResponsesRequest } from "../ingress/openai-responses/parse-responses-request.js";
 
 /**
  * Fuzzing every codec's decoders (the drill suite's, see docs/drills.md): whatever an upstream sends —
@@ -168,7 +171,79 @@ const awsEvent = (event: Json): AwsEventStreamMessage => {
     : { messageType: "event", eventType: entry[0], payload: entry[1] };
 };
 
+/**
+ * Seeds for the `openai-responses` dialect: the fixture set holds no recording of the Responses API yet,
+ * so they are what the gateway's own Responses ingress writes (an implementation the codec shares nothing
+ * with), for a text answer with reasoning and usage, and for parallel tool calls.
+ */
+const responsesIdentity: ResponseIdentity = {
+  id: "resp_fuzz",
+  model: "gpt-5-pro",
+  createdAt: 1741476542,
+  instructions: null,
+  previousResponseId: null,
+  store: false,
+  echo: parseResponsesRequest({ model: "gpt-5-pro", input: "hi" }).echo,
+};
+const responsesUsage = {
+  inputTokens: 36,
+  outputTokens: 87,
+  totalTokens: 123,
+  cachedInputTokens: 12,
+  reasoningTokens: 64,
+};
+const responsesSeedParts: readonly (readonly StreamPart[])[] = [
+  [
+    { type: "reasoning-delta", delta: "Thinking." },
+    { type: "text-delta", delta: "Hello " },
+    { type: "text-delta", delta: "there." },
+    { type: "finish", finishReason: "stop" },
+    { type: "usage", usage: responsesUsage },
+  ],
+  [
+    { type: "tool-call-start", index: 0, id: "call_a", name: "get_weather" },
+    { type: "tool-call-delta", index: 0, argumentsDelta: '{"city":' },
+    { type: "tool-call-delta", index: 0, argumentsDelta: '"Oslo"}' },
+    { type: "tool-call-start", index: 1, id: "call_b", name: "get_time" },
+    { type: "tool-call-delta", index: 1, argumentsDelta: "{}" },
+    { type: "finish", finishReason: "tool_calls" },
+    { type: "usage", usage: responsesUsage },
+  ],
+];
+function responsesStream(parts: readonly StreamPart[]): Json[] {
+  const encoder = createResponseEventEncoder({ identity: responsesIdentity, nowSeconds: () => 1741476543 });
+  const text = parts.map((part) => encoder.encode(part)).join("") + encoder.end();
+  return new SseParser().push(text).map((event) => JSON.parse(event.data) as Json);
+}
+
 const dialects: Record<string, DialectSeeds> = {
+  "openai-responses": {
+    responses: [
+      encodeResponse(
+        {
+          text: "Hello there.",
+          reasoning: "Thinking.",
+          toolCalls: [],
+          finishReason: "stop",
+          usage: responsesUsage,
+        },
+        responsesIdentity,
+        1741476543,
+      ),
+      encodeResponse(
+        {
+          text: null,
+          toolCalls: [{ id: "call_a", name: "get_weather", arguments: "{}" }],
+          finishReason: "tool_calls",
+        },
+        responsesIdentity,
+        1741476543,
+      ),
+    ],
+    streams: responsesSeedParts.map(responsesStream),
+    errors: ["openai-chat/error-unsupported-parameter.json"].map(json),
+    frame: namedSse,
+  },
   "openai-chat": {
     responses: [
       "openai-chat/text.json",

@@ -9,10 +9,12 @@ import {
 } from "./bedrock-converse/index.js";
 import { geminiCodec, geminiEmbedCodec, vertexEmbedCodec } from "./gemini/index.js";
 import { openaiChatCodec, openaiEmbeddingsCodec } from "./openai-chat/index.js";
+import { openaiResponsesCodec } from "./openai-responses/index.js";
 
 /** Every chat codec, by the dialect it speaks: one codec per dialect, shared by every cloud that speaks it. */
 export const chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>> = new Map<Dialect, ChatCodec<unknown>>([
   ["openai-chat", openaiChatCodec],
+  ["openai-responses", openaiResponsesCodec],
   ["gemini", geminiCodec],
   ["bedrock-converse", bedrockConverseCodec],
   ["anthropic-messages", anthropicMessagesCodec],

@@ -145,6 +145,13 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       : undefined;
     if (model?.capabilities.has("embeddings") === true && embeddingsDialect === undefined)
       problems.push(`${at}: ${kind} providers do not offer embeddings for "${nativeModel}"`);
+    const responses = offering.api === "responses";
+    if (responses && provider !== undefined && kind !== "openai" && kind !== "azure")
+      problems.push(
+        `${at}.api: the Responses API is offered by openai and azure providers only, not ${kind}`,
+      );
+    if (responses && model?.capabilities.has("embeddings") === true)
+      problems.push(`${at}.api: "responses" is for chat models; "${offering.model}" is an embedding model`);
     const availableFrom = instantAt(offering.available_from, `${at}.available_from`, problems);
     const availableUntil = instantAt(offering.available_until, `${at}.available_until`, problems);
     if (availableFrom !== undefined && availableUntil !== undefined && availableUntil <= availableFrom)
@@ -155,7 +162,7 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       model: offering.model,
       provider: offering.provider,
       nativeModel,
-      dialect: chatDialectFor(kind, model?.vendor),
+      dialect: responses ? "openai-responses" : chatDialectFor(kind, model?.vendor),
       embeddingsDialect,
       region,
       geo: provider?.labels?.["geo"] ?? (region === undefined ? undefined : geographyOf(region)),

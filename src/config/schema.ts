@@ -187,6 +187,11 @@ const offeringSchema = z.strictObject({
   native_model: z.string().min(1).optional(),
   /** Azure's name for the native model: the deployment. */
   deployment: z.string().min(1).optional(),
+  /**
+   * The API the offering is reached through: `chat` (the provider kind's own chat dialect, the default)
+   * or `responses` (OpenAI's Responses API, for a model OpenAI or Azure serves only there).
+   */
+  api: z.enum(["chat", "responses"]).optional(),
   /** USD per 1M tokens. `cached_input` and `cache_write` default to `input`. */
   price: z.strictObject(priceFields).optional(),
   /** Effective-dated prices instead of `price`: each holds from its `from` until the next one's. */

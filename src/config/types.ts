@@ -109,7 +109,10 @@ export interface OfferingConfig {
   readonly model: string;
   readonly provider: string;
   readonly nativeModel: string;
-  /** The wire dialect this offering speaks, from its provider's kind (and, on some clouds, the model's vendor). */
+  /**
+   * The wire dialect this offering speaks, from its provider's kind (and, on some clouds, the model's
+   * vendor); `openai-responses` when the offering declares `api: responses`.
+   */
   readonly dialect: Dialect;
   /** The embeddings wire format, for offerings of embedding models (see `embeddingsDialectFor`). */
   readonly embeddingsDialect: EmbeddingsDialect | undefined;

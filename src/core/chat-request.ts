@@ -111,5 +111,9 @@ export interface DialectFields {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-/** A wire dialect. A dialect is not a cloud: Azure speaks `openai-chat`. */
-export type Dialect = "openai-chat" | "anthropic-messages" | "gemini" | "bedrock-converse";
+/**
+ * A wire dialect. A dialect is not a cloud: Azure speaks `openai-chat`, and `openai-responses` too for an
+ * offering that declares `api: responses` (a model OpenAI or Azure serves only through the Responses API).
+ */
+export type Dialect =
+  "openai-chat" | "openai-responses" | "anthropic-messages" | "gemini" | "bedrock-converse";

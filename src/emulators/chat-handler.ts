@@ -6,10 +6,10 @@ import type { Exchange } from "./exchange.js";
 import type { Fault } from "./fault-controller.js";
 import { base62, hex } from "./hashing.js";
 import { sendJson, sleep } from "./http-io.js";
-import { isMissingModel, reportedModel } from "./models.js";
+import { isMissingModel, isResponsesOnly, reportedModel } from "./models.js";
 import { responseHeaders } from "./response-headers.js";
 import { pacingDelays, writeStream } from "./stream-writer.js";
-import { invalidRequest, modelNotFound } from "./wire-errors.js";
+import { invalidRequest, modelNotFound, responsesOnlyModel } from "./wire-errors.js";
 
 /** `POST …/chat/completions` once auth and injected faults are dealt with. */
 export async function handleChat(exchange: Exchange, body: unknown, fault: Fault | undefined): Promise<void> {
@@ -18,6 +18,8 @@ export async function handleChat(exchange: Exchange, body: unknown, fault: Fault
   const request = parsed.request;
   const model = exchange.deployment ?? request.model ?? "";
   if (isMissingModel(model)) return exchange.sendError(modelNotFound(exchange.kind, model));
+  if (exchange.kind !== "openai-compatible" && isResponsesOnly(model))
+    return exchange.sendError(responsesOnlyModel(exchange.kind, model));
 
   const reply = planReply(request);
   const seed = `${exchange.name}:${exchange.sequence}`;

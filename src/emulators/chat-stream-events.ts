@@ -5,6 +5,8 @@ import { countTextTokens, splitIntoTokenPieces } from "./tokens.js";
 
 /** One SSE `data:` payload and how many completion tokens it carries (for pacing). */
 export interface StreamEvent {
+  /** The SSE `event:` name, for APIs that name their events (the Responses API); none on chat chunks. */
+  event?: string;
   data: unknown;
   tokens: number;
   /** `head`: preamble and role chunk; `delta`: generated content; `tail`: finish and usage. */

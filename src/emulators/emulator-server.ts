@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listen } from "./listen.js";
 import { handleChat } from "./chat-handler.js";
+import { handleResponses } from "./responses-handler.js";
 import { isRecord } from "./chat-request.js";
 import { handleControl } from "./control-routes.js";
 import { embeddingsBody, parseEmbeddingRequest } from "./embeddings.js";
@@ -98,9 +99,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     });
     if (!authorized) return exchange.sendError(unauthorizedFor(request));
 
-    const stream =
-      route.operation === "chat" && json.ok && isRecord(json.value) && json.value["stream"] === true;
-    const fault = faults.take({ operation: route.operation, stream });
+    // A Responses request is a chat request to the fault controller: the same faults apply to both.
+    const operation = route.operation === "embeddings" ? "embeddings" : "chat";
+    const stream = operation === "chat" && json.ok && isRecord(json.value) && json.value["stream"] === true;
+    const fault = faults.take({ operation, stream });
     if (fault?.latency_ms !== undefined && !(await sleep(fault.latency_ms, controller.signal))) return;
     if (fault?.reset === true) {
       request.socket.resetAndDestroy();
@@ -116,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
     if (!json.ok) return exchange.sendError(invalidJson());
     if (route.operation === "chat") return handleChat(exchange, json.value, fault);
+    if (route.operation === "responses") return handleResponses(exchange, json.value, fault);
     return handleEmbeddings(exchange, json.value);
   }
 

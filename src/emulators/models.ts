@@ -24,6 +24,21 @@ export function reportedModel(kind: EmulatorKind, requested: string): string {
   return kind === "openai-compatible" ? requested : (SNAPSHOTS[requested] ?? requested);
 }
 
+/**
+ * Models OpenAI serves only through the Responses API (the `-pro` reasoning models, the Codex models):
+ * Chat Completions refuses them. Matched on the model or deployment name.
+ */
+const RESPONSES_ONLY = [
+  /^o[1-9]-pro(-|$)/,
+  /^gpt-5(\.\d+)?-pro(-|$)/,
+  /^gpt-5(\.\d+)?-codex(-|$)/,
+  /^codex-mini(-|$)/,
+];
+
+export function isResponsesOnly(model: string): boolean {
+  return RESPONSES_ONLY.some((pattern) => pattern.test(model));
+}
+
 export function isMissingModel(model: string | undefined): boolean {
   return model?.startsWith("missing-") === true;
 }

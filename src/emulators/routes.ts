@@ -3,6 +3,7 @@ import type { EmulatorKind } from "./types.js";
 
 export type Route =
   | { operation: "chat" | "embeddings"; deployment: string | undefined }
+  | { operation: "responses" }
   | { operation: "models" }
   | { operation: "model"; id: string }
   | { operation: "not-found" };
@@ -17,6 +18,9 @@ export function matchRoute(kind: EmulatorKind, method: string, url: URL): Route 
   const prefix = kind === "azure" ? "/openai/v1" : "/v1";
   if (method === "POST" && path === `${prefix}/chat/completions`)
     return { operation: "chat", deployment: undefined };
+  // The Responses API: OpenAI's and Azure's v1 route (not the openai-compatible kind's hosts).
+  if (method === "POST" && path === `${prefix}/responses` && kind !== "openai-compatible")
+    return { operation: "responses" };
   if (method === "POST" && path === `${prefix}/embeddings`)
     return { operation: "embeddings", deployment: undefined };
   if (method === "GET" && path === `${prefix}/models`) return { operation: "models" };

@@ -13,6 +13,11 @@ export interface StreamWriteOptions {
   errorAfterChunks: number | undefined;
   /** Aborts when the client goes away: stop writing, clear timers. */
   signal: AbortSignal;
+  /**
+   * The API's own ending and in-stream error, when it is not Chat Completions' (`data: [DONE]`, and a
+   * `data: {"error":…}` chunk): the Responses API ends with its last event and has an `error` event.
+   */
+  ending?: { done: string; error: (sequenceNumber: number) => string };
 }
 
 /** Pause before the first generated token and between tokens; 0 / Infinity mean none. */
@@ -25,7 +30,7 @@ export function pacingDelays(pacing: Pacing | undefined): { firstMs: number; per
 }
 
 /**
- * Writes SSE events one by one as they are due (never buffered), then `data: [DONE]`.
+ * Writes SSE events one by one as they are due (never buffered), then `data: [DONE]` (or the API's own ending).
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export async function writeStream(
@@ -45,19 +50,21 @@ export async function writeStream(
   let generated = false;
   for (const [index, event] of events.entries()) {
     if (options.cutAfterChunks === index) return cut(response);
-    if (options.errorAfterChunks === index) return endWithError(response);
+    if (options.errorAfterChunks === index) return endWithError(response, options, index);
     if (event.phase === "delta") {
       const wait = generated ? event.tokens * perTokenMs : firstMs;
       generated = true;
       if (!(await sleep(wait, signal))) return;
     }
     if (signal.aborted) return;
-    await write(response, `data: ${JSON.stringify(event.data)}\n\n`);
+    const name = event.event === undefined ? "" : `event: ${event.event}\n`;
+    await write(response, `${name}data: ${JSON.stringify(event.data)}\n\n`);
   }
   if (signal.aborted) return;
   if (options.cutAfterChunks !== undefined) return cut(response);
-  if (options.errorAfterChunks !== undefined) return endWithError(response);
-  await write(response, "data: [DONE]\n\n");
+  if (options.errorAfterChunks !== undefined) return endWithError(response, options, events.length);
+  const done = options.ending?.done ?? "data: [DONE]\n\n";
+  if (done !== "") await write(response, done);
   response.end();
 }
 
@@ -67,7 +74,14 @@ function cut(response: ServerResponse): void {
   response.destroy();
 }
 
-async function endWithError(response: ServerResponse): Promise<void> {
-  await write(response, `data: ${JSON.stringify(streamErrorEvent())}\n\n`);
+async function endWithError(
+  response: ServerResponse,
+  options: StreamWriteOptions,
+  sequenceNumber: number,
+): Promise<void> {
+  await write(
+    response,
+    options.ending?.error(sequenceNumber) ?? `data: ${JSON.stringify(streamErrorEvent())}\n\n`,
+  );
   response.end();
 }

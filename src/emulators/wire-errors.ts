@@ -82,6 +82,35 @@ export function modelNotFound(kind: EmulatorKind, model: string): WireError {
   };
 }
 
+/**
+ * Chat Completions asked for a model served only through the Responses API. OpenAI answers 404 on
+ * `model`; Azure refuses the operation for the deployment's model with a 400 `OperationNotSupported`.
+ */
+export function responsesOnlyModel(kind: EmulatorKind, model: string): WireError {
+  if (kind === "azure") {
+    return {
+      status: 400,
+      headers: {},
+      body: {
+        error: {
+          code: "OperationNotSupported",
+          message: `The chatCompletion operation does not work with the specified model, ${model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+        },
+      },
+    };
+  }
+  return {
+    status: 404,
+    headers: {},
+    body: openaiEnvelope(
+      "This model is only supported in v1/responses and not in v1/chat/completions.",
+      "invalid_request_error",
+      "model",
+      null,
+    ),
+  };
+}
+
 /** Unknown path (and, on Azure, a classic route without `api-version`). */
 export function routeNotFound(kind: EmulatorKind, method: string, path: string): WireError {
   if (kind === "azure")

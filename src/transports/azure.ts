@@ -7,6 +7,8 @@ const operationPaths: Record<Operation, string> = { chat: "/chat/completions", e
  * Azure OpenAI. With `api_version` the classic deployment route
  * `/openai/deployments/{deployment}/chat/completions?api-version=…`; without it the v1 route
  * `/openai/v1/chat/completions`, where the body's `model` names the deployment.
+ * The Responses API (`openai-responses` offerings) is on the v1 route only, `/openai/v1/responses`, with
+ * or without `api_version`: the classic deployment routes have no Responses path.
  * Login: `api-key` header, or a Microsoft Entra ID token as Bearer.
  * @see https://learn.microsoft.com/azure/ai-foundry/openai/reference
  */
@@ -17,6 +19,7 @@ export function azureTransport(provider: AzureProviderConfig): Transport {
   else if (provider.entraToken !== undefined) headers.authorization = `Bearer ${provider.entraToken}`;
   const apiVersion = provider.apiVersion;
   const classicPaths = new Map<string, string>();
+  const responsesPath = `${pathPrefix}/openai/v1/responses`;
   const path = (operation: Operation, deployment: string): string => {
     if (apiVersion === undefined) return `${pathPrefix}/openai/v1${operationPaths[operation]}`;
     // Deployment paths are few and fixed: build each once.
@@ -32,7 +35,10 @@ export function azureTransport(provider: AzureProviderConfig): Transport {
     providerId: provider.id,
     origin,
     prepare: (call) => ({
-      path: path(call.operation, call.nativeModel),
+      path:
+        call.dialect === "openai-responses" && call.operation === "chat"
+          ? responsesPath
+          : path(call.operation, call.nativeModel),
       headers,
       body: JSON.stringify(call.body),
     }),

@@ -5,7 +5,8 @@ const operationPaths: Record<Operation, string> = { chat: "/chat/completions", e
 
 /**
  * OpenAI and any OpenAI-compatible server (vLLM, Ollama, llama.cpp, Together, Groq…):
- * `{base_url}/chat/completions` with an optional Bearer key.
+ * `{base_url}/chat/completions` with an optional Bearer key; `{base_url}/responses` for an offering
+ * of the `openai-responses` dialect.
  * @see https://platform.openai.com/docs/api-reference/authentication
  */
 export function openaiTransport(provider: OpenAIProviderConfig): Transport {
@@ -18,9 +19,17 @@ export function openaiTransport(provider: OpenAIProviderConfig): Transport {
     chat: pathPrefix + operationPaths.chat,
     embeddings: pathPrefix + operationPaths.embeddings,
   };
+  const responsesPath = `${pathPrefix}/responses`;
   return {
     providerId: provider.id,
     origin,
-    prepare: (call) => ({ path: paths[call.operation], headers, body: JSON.stringify(call.body) }),
+    prepare: (call) => ({
+      path:
+        call.dialect === "openai-responses" && call.operation === "chat"
+          ? responsesPath
+          : paths[call.operation],
+      headers,
+      body: JSON.stringify(call.body),
+    }),
   };
 }

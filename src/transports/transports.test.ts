@@ -72,4 +72,29 @@ describe("transports", () => {
     expect(request.headers.authorization).toBe("Bearer eyJ0");
     expect(request.headers["api-key"]).toBeUndefined();
   });
+
+  it("the openai-responses dialect: {base}/responses on OpenAI, /openai/v1/responses on Azure (classic too)", async () => {
+    const responses = {
+      operation: "chat",
+      dialect: "openai-responses",
+      nativeModel: "gpt-5-pro",
+      stream: true,
+      body: {},
+    } as const;
+    const openai = createTransport(provider("openai", { kind: "openai", api_key: "sk-1" }));
+    expect((await openai.prepare(responses)).path).toBe("/v1/responses");
+    const classic = createTransport(
+      provider("azure", {
+        kind: "azure",
+        endpoint: "https://res.openai.azure.com/base",
+        api_version: "2024-10-21",
+        api_key: "az-key",
+      }),
+    );
+    expect((await classic.prepare(responses)).path).toBe("/base/openai/v1/responses");
+    // Embeddings of the same provider keep their own route.
+    expect((await classic.prepare(call("embeddings", "e"))).path).toBe(
+      "/base/openai/deployments/e/embeddings?api-version=2024-10-21",
+    );
+  });
 });

@@ -171,6 +171,7 @@ describe("issue 9: every configuration example in the README and docs loads", ()
         "docs/providers/anthropic.md",
         "docs/providers/bedrock.md",
         "docs/providers/google.md",
+        "docs/responses-ingress.md",
         "docs/storage.md",
       ]),
     );
