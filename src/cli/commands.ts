@@ -6,6 +6,7 @@ import { emulateCommand } from "./emulate-command.js";
 import { catalogCommandEntry, routeCommandEntry } from "./explain-commands.js";
 import { packageVersion } from "./package-version.js";
 import { reportCommand } from "./report-command.js";
+import { keysCommand, tenantsCommand } from "./directory-commands.js";
 import { serveCommand } from "./serve-command.js";
 
 const helpCommand = defineCommand({
@@ -39,6 +40,8 @@ export const commands: readonly RegisteredCommand[] = [
   routeCommandEntry,
   catalogCommandEntry,
   reportCommand,
+  keysCommand,
+  tenantsCommand,
   emulateCommand,
   helpCommand,
   versionCommand,
