@@ -1,48 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { run } from "../support/cli-process.js";
 
 const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
 };
-
-/** The built CLI, as `npm start` runs it (the test script builds before it tests). */
-const cli = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-});
-
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-  cwd = mkdtempSync(join(tmpdir(), "switchyard-cli-")),
-) {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
-  child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const waitFor = async (pattern: RegExp): Promise<RegExpMatchArray> => {
-    for (;;) {
-      const match = stdout.match(pattern);
-      if (match !== null) return match;
-      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 25, "wait"))]);
-      if (code !== "wait")
-        throw new Error(`exited with ${String(code)} before ${String(pattern)}:\n${stdout}\n${stderr}`);
-    }
-  };
-  return { child, exited, waitFor, output: () => ({ stdout, stderr }) };
-}
 
 describe("switchyard serve (demo mode)", () => {
   it("serves the demo with a printed key and curl line, and exits 0 on SIGTERM", async () => {
