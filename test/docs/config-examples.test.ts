@@ -167,6 +167,7 @@ describe("issue 9: every configuration example in the README and docs loads", ()
       new Set([
         "README.md",
         "docs/configuration.md",
+        "docs/governance.md",
         "docs/observability.md",
         "docs/providers/anthropic.md",
         "docs/providers/bedrock.md",
