@@ -203,7 +203,7 @@ describe("Governor", () => {
       },
     });
     const k = key({}, [{ usd: 10, period: "week", mode: "hard" }]);
-    await Promise.all(Array.from({ length: 20 }, (_, index) => g.admit(request(k, `r${index}`))));
+    await Promise.all(Array.from({ length: 20 }, async (_, index) => g.admit(request(k, `r${index}`))));
     expect(queries).toBe(1);
     expect((await g.budgetsOf(k, at))[0]?.spentUsd).toBe(0.5);
   });
