@@ -108,6 +108,25 @@ describe("the admin directory API", () => {
     expect((listed.json["data"] as { id: string }[]).map((each) => each.id)).toContain("acme");
   });
 
+  it("a key narrowed to a provider is routed only there", async () => {
+    const created = await call("POST", "/admin/keys", { tenant: "demo", providers: ["openai"] });
+    expect(created.status).toBe(201);
+    const client = new OpenAI({
+      apiKey: created.json["key"] as string,
+      baseURL: `${harness.gateway.url}/v1`,
+      maxRetries: 0,
+    });
+    const { response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "narrow" }] })
+      .withResponse();
+    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+    // The tenant's own plan starts at the launch partner: the key's narrowing is what moved it.
+    const { response: wide } = await harness.client.chat.completions
+      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "wide" }] })
+      .withResponse();
+    expect(wide.headers.get("x-switchyard-provider")).not.toBe("openai");
+  });
+
   it("bad input gets 400s naming the field, unknown ids 404s, wrong methods 405s", async () => {
     const cases: [unknown, string][] = [
       [{ tenant: "nobody" }, "tenant"],
