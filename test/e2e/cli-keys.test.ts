@@ -71,4 +71,38 @@ describe("switchyard keys against a running gateway", () => {
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   }, 30_000);
+
+  it("tenants create, update and show; a file tenant is read-only", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "switchyard-cli-tenants-"));
+    const create = run(
+      ["tenants", "create", "acme", "--strategy", "cheapest", "--allow-regions", "eu", "--rpm", "10"],
+      {},
+      cwd,
+    );
+    expect(await create.exited).toBe(0);
+    const update = run(
+      ["tenants", "update", "acme", "--budget", "5", "--period", "month", "--soft"],
+      {},
+      cwd,
+    );
+    expect(await update.exited).toBe(0);
+    const show = run(["tenants", "show", "acme", "--json"], {}, cwd);
+    expect(await show.exited).toBe(0);
+    expect(JSON.parse(show.output().stdout)).toMatchObject({
+      id: "acme",
+      source: "store",
+      policy: { strategy: "cheapest", regions: { allow: ["eu"] } },
+      limits: { rpm: 10, tpm: null },
+      budgets: [{ usd: 5, period: "month", mode: "soft" }],
+    });
+    const key = run(["keys", "create", "--tenant", "acme", "--regions", "us"], {}, cwd);
+    expect(await key.exited).toBe(2);
+    expect(key.output().stderr).toMatch(/regions\[0\]: region "us" is outside tenant "acme"'s regions/);
+    const readOnly = run(["tenants", "update", "demo", "--rpm", "5"], {}, cwd);
+    expect(await readOnly.exited).toBe(2);
+    expect(readOnly.output().stderr).toMatch(/configuration file/);
+    const list = run(["tenants", "list"], {}, cwd);
+    expect(await list.exited).toBe(0);
+    expect(list.output().stdout).toMatch(/acme\s+cheapest\s+10\s+-\s+\$5\/month soft\s+store/);
+  }, 30_000);
 });
