@@ -119,4 +119,50 @@ describe("HealthTracker", () => {
     health.record(id, { ok: true, latencyMs: 1, ttftMs: 1 }, 1_950, "stream");
     expect(health.of(id, 1_950, "stream")?.state).toBe("closed");
   });
+
+  it("tells its listener when a circuit opens here, once per opening, with the mode and until when (issue 12)", () => {
+    const health = new HealthTracker(config);
+    const opened: unknown[] = [];
+    health.setOpenListener((...args) => opened.push(args));
+    for (let t = 0; t < 5; t++) health.record(id, { ok: false }, t);
+    // Open from the third failure on: the fourth and fifth extend it to 1 004 but tell nothing new.
+    expect(opened).toEqual([[id, "whole", 1_002, 2]]);
+    // Half-open at 1 004: the failed probe opens it again.
+    expect(health.admit(id, 1_004)).toBe(true);
+    health.record(id, { ok: false }, 1_005);
+    health.record("s@p", { ok: false, afterFirstByte: true, retryAfterMs: 500 }, 1_010, "stream");
+    expect(opened).toEqual([
+      [id, "whole", 1_002, 2],
+      [id, "whole", 2_005, 1_005],
+      ["s@p", "stream", 1_510, 1_010],
+    ]);
+  });
+
+  it("a listener that throws never fails the attempt that opened the circuit", () => {
+    const health = new HealthTracker(config);
+    health.setOpenListener(() => {
+      throw new Error("publishing failed");
+    });
+    expect(() => health.record(id, { ok: false, retryAfterMs: 100 }, 0)).not.toThrow();
+    expect(health.of(id, 1)?.state).toBe("open");
+  });
+
+  it("opens a circuit from a peer without telling its listener, and never shortens one (issue 12)", () => {
+    const health = new HealthTracker(config);
+    const opened: unknown[] = [];
+    health.setOpenListener((...args) => opened.push(args));
+    health.openFromPeer(id, "whole", 500, 100);
+    expect(health.admit(id, 499)).toBe(false);
+    expect(health.of(id, 499)).toMatchObject({ state: "open", openUntil: 500 });
+    health.openFromPeer(id, "whole", 300, 200);
+    expect(health.of(id, 201)?.openUntil).toBe(500);
+    // An opening that already ended changes nothing (it would make a closed circuit half-open).
+    health.openFromPeer("other@p", "whole", 100, 100);
+    expect(health.of("other@p", 100)).toBeUndefined();
+    expect(health.admit(id, 500)).toBe(true);
+    health.openFromPeer("s@p", "stream", 1_000, 0);
+    expect(health.admit("s@p", 10, "whole")).toBe(true);
+    expect(health.admit("s@p", 10, "stream")).toBe(false);
+    expect(opened).toEqual([]);
+  });
 });

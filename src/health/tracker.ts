@@ -15,6 +15,17 @@ export type Outcome =
       readonly afterFirstByte?: boolean | undefined;
     };
 
+/**
+ * Told when a circuit opens here (not when a peer's opening is applied): what shares circuits across
+ * replicas publishes it. `now` is the tracker's clock at the opening, so `openUntil - now` is how long.
+ */
+export type CircuitOpenListener = (
+  offeringId: string,
+  mode: HealthMode,
+  openUntil: number,
+  now: number,
+) => void;
+
 interface Slot {
   state: "closed" | "open" | "half-open";
   openUntil: number;
@@ -47,6 +58,7 @@ export class HealthTracker implements HealthView {
   readonly #streamSlots = new Map<string, Slot>();
   readonly #config: HealthConfig;
   #version = 0;
+  #openListener: CircuitOpenListener | undefined;
 
   get version(): number {
     return this.#version;
@@ -62,6 +74,23 @@ export class HealthTracker implements HealthView {
 
   constructor(config: HealthConfig) {
     this.#config = config;
+  }
+
+  /** One listener for local openings (undefined to remove it); it must not throw, and is guarded if it does. */
+  setOpenListener(listener: CircuitOpenListener | undefined): void {
+    this.#openListener = listener;
+  }
+
+  /**
+   * Opens a circuit because a peer replica opened it, until `openUntil` (this tracker's clock), or
+   * longer if it already is. The listener is not told: a peer's opening is never published again.
+   */
+  openFromPeer(offeringId: string, mode: HealthMode, openUntil: number, now: number): void {
+    if (openUntil <= now) return;
+    const slot = this.#slot(mode === "stream" ? this.#streamSlots : this.#slots, offeringId);
+    this.#advance(slot, now);
+    if (slot.state === "open" && slot.openUntil >= openUntil) return;
+    this.#open(slot, openUntil);
   }
 
   of(offeringId: string, now: number, mode: HealthMode = "whole"): OfferingHealth | undefined {
@@ -106,14 +135,29 @@ export class HealthTracker implements HealthView {
 
   /** Counts an attempt's outcome; `mode` says whether it was a stream (see the class comment). */
   record(offeringId: string, outcome: Outcome, now: number, mode: HealthMode = "whole"): void {
-    if (mode === "stream") this.#apply(this.#slot(this.#streamSlots, offeringId), outcome, now);
+    if (mode === "stream")
+      this.#observe(this.#slot(this.#streamSlots, offeringId), outcome, now, offeringId, "stream");
     if (!outcome.ok && outcome.afterFirstByte === true) {
       // The offering itself answered; only its streams' breaker counts the break.
       const slot = this.#slots.get(offeringId);
       if (slot !== undefined) slot.probing = false;
       return;
     }
-    this.#apply(this.#slot(this.#slots, offeringId), outcome, now);
+    this.#observe(this.#slot(this.#slots, offeringId), outcome, now, offeringId, "whole");
+  }
+
+  /** Applies an outcome and tells the listener when it opened the circuit. */
+  #observe(slot: Slot, outcome: Outcome, now: number, offeringId: string, mode: HealthMode): void {
+    this.#advance(slot, now);
+    const wasOpen = slot.state === "open";
+    this.#apply(slot, outcome, now);
+    const listener = this.#openListener;
+    if (wasOpen || slot.state !== "open" || listener === undefined) return;
+    try {
+      listener(offeringId, mode, slot.openUntil, now);
+    } catch {
+      // Sharing circuits is best effort: it never fails the attempt that tripped one.
+    }
   }
 
   #apply(slot: Slot, outcome: Outcome, now: number): void {
