@@ -1,3 +1,4 @@
+import { RedisUnavailableError } from "../store/redis/redis-connection.js";
 import { StoreUnavailableError } from "../store/index.js";
 
 /**
@@ -22,7 +23,7 @@ export const exitCodeMeanings: readonly (readonly [number, string])[] = [
   [exitCodes.listen, "cannot listen: the port is in use, or the address or port is not permitted"],
   [
     exitCodes.store,
-    "the store (database.url or database.file) cannot be opened; the message says where and why",
+    "the store (database.url or database.file) cannot be opened, or Redis (redis.url, with on_failure: closed) cannot be reached; the message says where and why",
   ],
 ];
 
@@ -43,6 +44,10 @@ export class StoreError extends Error {
 
 /** A store that failed to open, as one line; undefined for any other error. */
 export function storeError(error: unknown): StoreError | undefined {
+  if (error instanceof RedisUnavailableError)
+    return new StoreError(
+      `${error.message} (redis.url; with redis.on_failure: open the gateway starts without it)`,
+    );
   return error instanceof StoreUnavailableError ? new StoreError(error.message) : undefined;
 }
 

@@ -96,7 +96,7 @@ async function serve(
   } catch (error) {
     await store.close();
     await loaded.close();
-    throw listenError(error, config.server.host, port ?? config.server.port) ?? error;
+    throw storeError(error) ?? listenError(error, config.server.host, port ?? config.server.port) ?? error;
   }
   logger.info(
     { url: gateway.url, config: config.source, store: `${store.backend} ${store.target}` },

@@ -61,7 +61,7 @@ export interface ComposeOptions {
   /** Replaces the governor as the admit step (tests). */
   readonly admission?: Admission;
   /** Where rate limits and budget reservations are counted: in process unless given (Redis). */
-  readonly counters?: CounterStore;
+  readonly counters?: CounterStore | undefined;
   /**
    * Where Responses API answers are kept: by default the store's (shared, durable) when a store is given,
    * else in process, bounded (see `defaultResponseLimits`).

@@ -232,33 +232,49 @@ export class Governor implements SettlingAdmission {
       }
     }
     const charge: ChargeRequest = { buckets, budgets };
+    const unavailable = (error: unknown): readonly string[] =>
+      this.#unavailable(error, request.requestId, budgets);
     const decide = (
       result: ChargeResult,
     ): readonly string[] | undefined | Promise<readonly string[] | undefined> => {
-      if (result.outcome === "unseeded")
-        return this.#seed(
-          result.budgets.map((index) => budgets[index]).filter((budget) => budget !== undefined),
-        ).then(() =>
-          this.#charged(this.#counters.charge(charge), (again) => {
-            if (again.outcome === "unseeded") throw new Error("budget windows stayed unseeded after seeding");
-            return this.#verdict(request, again, buckets, budgets, reserveNanos);
-          }),
-        );
-      return this.#verdict(request, result, buckets, budgets, reserveNanos);
+      if (result.outcome !== "unseeded")
+        return this.#verdict(request, result, buckets, budgets, reserveNanos);
+      const seeded = this.#seed(
+        result.budgets.map((index) => budgets[index]).filter((budget) => budget !== undefined),
+      );
+      return seeded.then(
+        () =>
+          this.#charged(
+            this.#counters.charge(charge),
+            (again) => {
+              if (again.outcome === "unseeded")
+                throw new Error("budget windows stayed unseeded after seeding");
+              return this.#verdict(request, again, buckets, budgets, reserveNanos);
+            },
+            unavailable,
+          ),
+        unavailable,
+      );
     };
-    return this.#charged(this.#counters.charge(charge), decide);
+    return this.#charged(this.#counters.charge(charge), decide, unavailable);
   }
 
   /** Runs `decide` on a charge's result, applying the failure mode when the counters cannot answer. */
   #charged(
     result: ChargeResult | Promise<ChargeResult>,
     decide: (result: ChargeResult) => readonly string[] | undefined | Promise<readonly string[] | undefined>,
+    unavailable: (error: unknown) => readonly string[],
   ): readonly string[] | undefined | Promise<readonly string[] | undefined> {
     if (!(result instanceof Promise)) return decide(result);
-    return result.then(decide, (error: unknown) => this.#unavailable(error));
+    return result.then(decide, unavailable);
   }
 
-  #unavailable(error: unknown): readonly string[] {
+  /**
+   * The counters (or the ledger that seeds them) did not answer. Open: the request goes on unchecked, and
+   * its real cost is still added to its budgets at the finish (nothing was taken, so nothing is given
+   * back or released). Closed: 503.
+   */
+  #unavailable(error: unknown, requestId: string, budgets: readonly BudgetCharge[]): readonly string[] {
     if (error instanceof GatewayError) throw error;
     const now = Date.now();
     if (now - this.#failureLoggedAt > MINUTE_MS) {
@@ -276,6 +292,11 @@ export class Governor implements SettlingAdmission {
         "Rate limits and budgets cannot be checked right now (their shared store is unreachable). Retry shortly.",
         { retryAfterSeconds: 1 },
       );
+    if (budgets.length > 0)
+      this.#held.set(requestId, {
+        buckets: [],
+        budgets: budgets.map((budget) => ({ ...budget, reserveNanos: 0 })),
+      });
     return ["x-switchyard-governance", "unenforced; the shared counters are unreachable"];
   }
 

@@ -107,13 +107,10 @@ export class MemoryCounters implements CounterStore {
       this.#buckets.set(change.id, { level: Math.min(change.capacity, level + change.give), changedAt: now });
     }
     for (const change of settlement.budgets) {
-      let budget = this.#budgets.get(change.id);
-      if (budget === undefined) {
-        // Swept or never seeded here: the spend still counts (a later seed would not add the ledger twice,
-        // since a seed only fills a window that has no counter).
-        budget = { spentNanos: 0, reservedNanos: change.releaseNanos, expiresAt: change.expiresAt };
-        this.#budgets.set(change.id, budget);
-      }
+      const budget = this.#budgets.get(change.id);
+      // A window with no counter (it ended and was swept) is not recreated, as on Redis: a counter made
+      // of one request's spend would keep the next seed from reading the window's whole spend from the ledger.
+      if (budget === undefined) continue;
       budget.reservedNanos = Math.max(0, budget.reservedNanos - change.releaseNanos);
       budget.spentNanos += change.spendNanos;
     }

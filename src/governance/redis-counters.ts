@@ -102,6 +102,8 @@ export class RedisCounters implements CounterStore {
   static async connect(
     options: RedisCountersOptions,
     dependencies: RedisCountersDependencies = {},
+    /** `false`: a Redis that is down now is a warning, and the connection keeps trying (fail-open). */
+    required = true,
   ): Promise<RedisCounters> {
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const redis = createRedis(options.url, {
@@ -110,7 +112,15 @@ export class RedisCounters implements CounterStore {
       socketTimeoutMs: Math.max(2_000, timeoutMs * 20),
     });
     const counters = new RedisCounters(redis, options, dependencies);
-    await connectRedis(redis, options.url);
+    try {
+      await connectRedis(redis, options.url);
+    } catch (error) {
+      if (required) throw error;
+      dependencies.onWarning?.(
+        `${error instanceof Error ? error.message : String(error)}; serving without shared limits until it answers`,
+      );
+      redis.connect().catch(() => undefined);
+    }
     return counters;
   }
 

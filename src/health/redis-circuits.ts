@@ -88,6 +88,8 @@ export class RedisCircuits {
     options: RedisCircuitsOptions,
     tracker: HealthTracker,
     dependencies: RedisCircuitsDependencies = {},
+    /** `false`: a Redis that is down now is a warning; sharing starts when it answers (fail-open). */
+    required = true,
   ): Promise<RedisCircuits> {
     const commands = createRedis(options.url, { role: "circuits", socketTimeoutMs: 5_000 });
     const subscriber = createRedis(options.url, { role: "circuits-subscriber" });
@@ -99,7 +101,14 @@ export class RedisCircuits {
     } catch (error) {
       commands.disconnect();
       subscriber.disconnect();
-      throw error;
+      if (required) throw error;
+      circuits.#warnOnce(error);
+      // Subscribed once the connection is up; after that ioredis subscribes again by itself.
+      subscriber.once("ready", () => {
+        subscriber.subscribe(circuits.#channel).catch((failure: unknown) => circuits.#warnOnce(failure));
+      });
+      commands.connect().catch(() => undefined);
+      subscriber.connect().catch(() => undefined);
     }
     circuits.#started = true;
     tracker.setOpenListener((offering, mode, openUntil, now) =>

@@ -6,6 +6,7 @@ import { GatewayError } from "../errors/gateway-error.js";
 import { ConnectionLimiter, refusalBytes, refuseClientError } from "./connection-guard.js";
 import { createRequestHandler, type RouterState } from "./router.js";
 import { composeGateway, type ComposeOptions, type GatewayServices } from "../gateway/compose.js";
+import { connectSharedState } from "../gateway/shared-state.js";
 import type { Store } from "../store/index.js";
 import { endOpenStream } from "./sse-sink.js";
 
@@ -31,10 +32,11 @@ export async function startGateway(
   /** The opened store the ledger is written to (the caller closes it after `close()`). */
   store?: Store,
   ledger?: ComposeOptions["ledger"],
-  /** Shared counters (Redis) the caller opened and closes; in process otherwise. */
-  shared: Pick<ComposeOptions, "counters"> = {},
 ): Promise<RunningGateway> {
-  const services = composeGateway(config, { logger, store, ledger, ...shared });
+  // With `redis.url`: rate limits, budgets and circuit openings shared with the other replicas.
+  const shared = config.redis === undefined ? undefined : await connectSharedState(config.redis, logger);
+  const services = composeGateway(config, { logger, store, ledger, counters: shared?.counters });
+  await shared?.shareCircuits(services.health);
   // The store's keys and tenants are in memory before the first request.
   await services.directory.start();
   const state: RouterState = { accepting: true, cutting: false };
@@ -82,13 +84,19 @@ export async function startGateway(
     });
   }
   const host = listen.host ?? settings.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port ?? settings.port, host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(listen.port ?? settings.port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    services.directory.close();
+    await shared?.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
@@ -96,7 +104,9 @@ export async function startGateway(
     port,
     services,
     close(graceMs = settings.shutdownGraceMs) {
-      closing ??= shutdown({ server, state, services, inFlight, drained }, graceMs);
+      closing ??= shutdown({ server, state, services, inFlight, drained }, graceMs).then(() =>
+        shared?.close(),
+      );
       return closing;
     },
   };
