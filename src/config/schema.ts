@@ -454,7 +454,7 @@ const redisSchema = z.strictObject({
       "must be a redis:// or rediss:// URL",
     ),
   key_prefix: z.string().default("switchyard:"),
-  timeout_ms: positiveInt.default(50),
+  timeout_ms: positiveInt.default(250),
   /** Redis unreachable: `open` admits without the shared limits (logged, warned in a header); `closed` answers 503. */
   on_failure: z.enum(["open", "closed"]).default("open"),
 });

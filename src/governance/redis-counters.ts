@@ -51,7 +51,7 @@ export interface RedisCountersStats {
 }
 
 export const defaultKeyPrefix = "switchyard:";
-export const defaultTimeoutMs = 50;
+export const defaultTimeoutMs = 250;
 /** A budget window's counter outlives the window by this much, so late settlements still find it. */
 export const budgetExpiryMarginMs = 3_600_000;
 const replayBatch = 200;

@@ -12,16 +12,21 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });
 
+/**
+ * Runs the built CLI. Its process is killed after the test that started it, unless `lasting` (a server a
+ * whole suite uses, which the suite stops itself).
+ */
 export function run(
   args: string[],
   env: Record<string, string> = {},
   cwd = mkdtempSync(join(tmpdir(), "switchyard-cli-")),
+  lasting = false,
 ) {
   const child = spawn(process.execPath, [cli, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
   });
-  children.push(child);
+  if (!lasting) children.push(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
