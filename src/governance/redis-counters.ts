@@ -113,13 +113,12 @@ export class RedisCounters implements CounterStore {
     });
     const counters = new RedisCounters(redis, options, dependencies);
     try {
-      await connectRedis(redis, options.url);
+      await connectRedis(redis, options.url, !required);
     } catch (error) {
       if (required) throw error;
       dependencies.onWarning?.(
         `${error instanceof Error ? error.message : String(error)}; serving without shared limits until it answers`,
       );
-      redis.connect().catch(() => undefined);
     }
     return counters;
   }

@@ -95,20 +95,25 @@ export class RedisCircuits {
     const subscriber = createRedis(options.url, { role: "circuits-subscriber" });
     const circuits = new RedisCircuits(commands, subscriber, tracker, options, dependencies);
     try {
-      await Promise.all([connectRedis(commands, options.url), connectRedis(subscriber, options.url)]);
+      await Promise.all([
+        connectRedis(commands, options.url, !required),
+        connectRedis(subscriber, options.url, !required),
+      ]);
       await subscriber.subscribe(circuits.#channel);
       await circuits.#load();
     } catch (error) {
-      commands.disconnect();
-      subscriber.disconnect();
-      if (required) throw error;
+      if (required) {
+        commands.disconnect();
+        subscriber.disconnect();
+        throw error;
+      }
+      // Both connections go on trying; the subscription is made once they are up (then ioredis renews it).
       circuits.#warnOnce(error);
-      // Subscribed once the connection is up; after that ioredis subscribes again by itself.
-      subscriber.once("ready", () => {
+      const subscribe = (): void => {
         subscriber.subscribe(circuits.#channel).catch((failure: unknown) => circuits.#warnOnce(failure));
-      });
-      commands.connect().catch(() => undefined);
-      subscriber.connect().catch(() => undefined);
+      };
+      if (subscriber.status === "ready") subscribe();
+      else subscriber.once("ready", subscribe);
     }
     circuits.#started = true;
     tracker.setOpenListener((offering, mode, openUntil, now) =>

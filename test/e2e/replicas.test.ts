@@ -273,4 +273,40 @@ describe("Redis stopped in the middle", () => {
     expect(stderr).not.toContain("secret-password");
     expect(stderr.trim().split("\n")).toHaveLength(1);
   });
+
+  it("a Redis that is down at start: with on_failure open, a warning, and serving unchecked until it answers", async () => {
+    const later = new RedisChild();
+    await later.start();
+    const url = later.url;
+    await later.kill();
+    const file = configFile((document) => {
+      document["database"] = { file: ":memory:" };
+      document["redis"] = { url, on_failure: "open", key_prefix: "drill-late:" };
+      const tenants = document["tenants"] as Record<string, Record<string, unknown>>;
+      tenants["demo"] = { ...tenants["demo"], limits: { rpm: 10_000 } };
+    });
+    const server = run(["serve", "--config", file, "--port", "0"]);
+    const [, base] = await server.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+    expect(server.output().stdout).toMatch(/"level":40.*Redis at 127\.0\.0\.1:\d+ is unavailable/);
+    const gateway: Gateway = {
+      url: base ?? "",
+      client: new OpenAI({ apiKey: key, baseURL: `${base ?? ""}/v1`, maxRetries: 0 }),
+      stop: () => Promise.resolve(0),
+    };
+    const unchecked = await chat(gateway);
+    expect(unchecked.status).toBe(200);
+    expect(unchecked.headers.get("x-switchyard-governance")).toMatch(/^unenforced/);
+    await later.start();
+    try {
+      let answer = await chat(gateway);
+      const deadline = Date.now() + 10_000;
+      while (answer.headers.get("x-ratelimit-limit-requests") === null && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await chat(gateway);
+      }
+      expect(answer.headers.get("x-ratelimit-limit-requests")).toBe("10000");
+    } finally {
+      await later.kill();
+    }
+  }, 60_000);
 });

@@ -69,10 +69,11 @@ export function createRedis(url: string, options: RedisConnectionOptions): Redis
 }
 
 /**
- * Connects, or fails with a {@link RedisUnavailableError} saying why (and stops reconnecting). The
- * caller attaches its own `error` listener first; the last error seen is the reason given.
+ * Connects, or fails with a {@link RedisUnavailableError} saying why, and stops reconnecting unless
+ * `keepTrying` (then ioredis goes on reconnecting in the background: a disconnect here would end that for
+ * good). The caller attaches its own `error` listener first; the last error seen is the reason given.
  */
-export async function connectRedis(redis: Redis, url: string): Promise<void> {
+export async function connectRedis(redis: Redis, url: string, keepTrying = false): Promise<void> {
   let lastError: unknown;
   const remember = (error: unknown): void => {
     lastError = error;
@@ -81,7 +82,7 @@ export async function connectRedis(redis: Redis, url: string): Promise<void> {
   try {
     await redis.connect();
   } catch (error) {
-    redis.disconnect();
+    if (!keepTrying) redis.disconnect();
     throw new RedisUnavailableError(redisTarget(url), reasonOf(lastError ?? error), {
       cause: lastError ?? error,
     });
