@@ -198,6 +198,9 @@ describe("the access log", () => {
     await flushLogger(logger);
     const lines = readFileSync(path, "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(100);
-    expect((JSON.parse(lines[99] ?? "{}") as { requestId?: string }).requestId).toBe("req_99");
+    const last = JSON.parse(lines[99] ?? "{}") as { requestId?: string; keyPrefix?: string };
+    expect(last.requestId).toBe("req_99");
+    // The destination writes bytes: a character outside ASCII must come out as UTF-8, unmangled.
+    expect(last.keyPrefix).toBe("sy-live-…");
   });
 });

@@ -15,14 +15,40 @@ type Destination = ReturnType<typeof pino.destination>;
 const destinations = new WeakMap<Logger, Destination>();
 
 /**
+ * pino writes strings. sonic-boom's string mode measures the whole pending buffer with
+ * `Buffer.byteLength` on every write and converts what it wrote back to a Buffer afterwards: about
+ * 8 µs a line on this machine, against under 3 µs in its buffer mode with one `Buffer.from` per line.
+ * `write` is looked up on each call, so sonic-boom's EPIPE handling (it swaps `write` for a no-op) holds.
+ */
+function bufferWriter(destination: Destination): DestinationStream & { flush(callback: () => void): void } {
+  return {
+    write(line: string): void {
+      writeBuffer(destination, Buffer.from(line));
+    },
+    flush(callback: () => void): void {
+      destination.flush(callback);
+    },
+  };
+}
+
+/** sonic-boom's types know only its string mode; in buffer mode `write` takes a Buffer. */
+function writeBuffer(destination: Destination, data: Buffer): void {
+  (destination.write as unknown as (data: Buffer) => boolean).call(destination, data);
+}
+
+/**
  * The gateway's logger: JSON lines, no pid or hostname, written asynchronously so that a slow stdout
  * (a pipe to a log shipper, a terminal) never blocks a request: lines written while a write is in
  * flight are queued and go out together in the next one. Call `flushLogger` before `process.exit`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   if (options.stream !== undefined) return pino({ level: options.level, base: null }, options.stream);
-  const destination = pino.destination({ dest: options.destination ?? 1, sync: false });
-  const logger = pino({ level: options.level, base: null }, destination);
+  const destination = pino.destination({
+    dest: options.destination ?? 1,
+    sync: false,
+    contentMode: "buffer",
+  });
+  const logger = pino({ level: options.level, base: null }, bufferWriter(destination));
   destinations.set(logger, destination);
   return logger;
 }
@@ -45,6 +71,6 @@ export function flushLogger(logger: Logger, timeoutMs = 2_000): Promise<void> {
       resolve();
     }
     destination.once("drain", done);
-    destination.write("");
+    writeBuffer(destination, Buffer.alloc(0));
   });
 }
