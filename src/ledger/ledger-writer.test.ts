@@ -323,11 +323,11 @@ describe("LedgerWriter", () => {
   });
 
   it("a write still hanging when close gives up leaves no timer behind, and a late success is counted as written", async () => {
-    let finish: () => void = () => undefined;
+    let finish: () => Promise<void> = () => Promise.resolve();
     const late: Pick<Store["ledger"], "insert"> = {
       insert: (rows) =>
         new Promise<void>((resolve) => {
-          finish = () => void store.ledger.insert(rows).then(resolve);
+          finish = () => store.ledger.insert(rows).then(resolve);
         }),
     };
     const hanging = new LedgerWriter({ store: late, logger, clock, batchSize: 2, closeTimeoutMs: 1_000 });
@@ -337,7 +337,8 @@ describe("LedgerWriter", () => {
     await clock.advance(1_000);
     await closing;
     expect(hanging).toMatchObject({ droppedRows: 2, writtenRows: 0 });
-    finish();
+    // The store's write (on SQLite's worker thread) is awaited; then the writer's own promise settles.
+    await finish();
     await settle();
     expect(hanging).toMatchObject({ droppedRows: 0, writtenRows: 2 });
     expect(await store.ledger.count()).toBe(2);

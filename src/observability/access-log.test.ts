@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import {
   attempt,
@@ -10,7 +11,7 @@ import {
   requestReport,
   unauthenticatedReport,
 } from "../../test/support/request-reports.js";
-import { AccessLog, describeReport } from "./access-log.js";
+import { AccessLog, accessLogFields, describeReport } from "./access-log.js";
 import { createLogger, flushLogger } from "./logger.js";
 
 /** A logger writing into an array of parsed lines. */
@@ -179,6 +180,39 @@ describe("the access log", () => {
       "chat.completions gpt-4o-mini stream 200 by gpt-4o-mini@openai, the client went away in 312.4 ms (first token 50 ms)",
     );
     expect(describeReport(requestReport({ outcome: "shutdown" }))).toContain(", cut at shutdown in 312.4 ms");
+  });
+
+  it("writes byte for byte the line pino writes for the same fields and message", () => {
+    const written: string[] = [];
+    const stream = { write: (line: string) => void written.push(line) };
+    const logger = pino({ level: "info", base: null, timestamp: () => `,"time":1767225600000` }, stream);
+    const log = new AccessLog(logger, { enabled: true });
+    const reports = [
+      requestReport(),
+      failoverReport(),
+      unauthenticatedReport(),
+      exhaustedReport(),
+      requestReport({
+        stream: true,
+        ttftMs: 41.96,
+        route: {
+          offering: "gpt-4o-mini@openai",
+          provider: "openai",
+          region: undefined,
+          reason: 'a "quoted"\n \\ reason \ud83d\ude00 \ud800 é',
+        },
+        warnings: ["unsupported_parameter=logit_bias", "unsupported_parameter=seed"],
+        latencyMs: Number.NaN,
+        outcome: "client_gone",
+      }),
+    ];
+    for (const report of reports) {
+      log.record(report);
+      logger.child({ name: "access" }).info(accessLogFields(report), describeReport(report));
+    }
+    expect(written).toHaveLength(2 * reports.length);
+    for (let index = 0; index < reports.length; index++)
+      expect(written[2 * index]).toBe(written[2 * index + 1]);
   });
 
   it("writes nothing when log.requests is off, or when the level is above info", () => {
