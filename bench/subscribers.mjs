@@ -1,10 +1,11 @@
-// CPU per request report of the two report subscribers (access log, metrics), beside a yardstick measured
+// CPU per request report of the report subscribers (access log, metrics, the ledger writer's queue), beside a yardstick measured
 // in the same run (JSON.stringify of the report itself), so a figure from a busy machine still reads.
 // Usage: npm run build && node bench/subscribers.mjs
 import { openSync } from "node:fs";
 import { AccessLog } from "../dist/src/observability/access-log.js";
 import { createLogger, flushLogger } from "../dist/src/observability/logger.js";
 import { GatewayMetrics } from "../dist/src/observability/metrics.js";
+import { LedgerWriter } from "../dist/src/ledger/ledger-writer.js";
 
 const N = 50_000;
 const base = {
@@ -102,6 +103,14 @@ const rows = {
         log.record(report)
     )(new AccessLog(file, { enabled: true })),
     () => flushLogger(file),
+  ),
+  // The event loop's share of the ledger: flatten and queue, batches handed to a store that takes them at
+  // once. SQLite's own work (about 7 µs a row) runs on the store's worker thread; see docs/storage.md.
+  "ledger record (toLedgerRow + queue, no store)": await cpu(
+    (
+      (ledger) => (report) =>
+        ledger.record(report)
+    )(new LedgerWriter({ store: { insert: async () => {} }, logger: { warn() {}, info() {} } })),
   ),
   "access log off (log.requests: false)": await cpu(
     (

@@ -117,7 +117,7 @@ export class LedgerWriter {
   readonly #closeTimeoutMs: number;
   readonly #warnIntervalMs: number;
 
-  #pending: RequestReport[] = [];
+  #pending: LedgerRow[] = [];
   /** The batch being written, or waiting to be retried. */
   #batch: readonly LedgerRow[] | undefined;
   #writing = false;
@@ -164,8 +164,13 @@ export class LedgerWriter {
   }
 
   /**
-   * Queues the report's row. Called synchronously from the finish point: constant time, never throws,
-   * never waits; the row's conversion and the write happen later in the write loop.
+   * Queues the report's row. Called synchronously from the finish point (the response has ended):
+   * constant time, never throws, never waits; the write happens later in the write loop.
+   *
+   * The report is flattened here rather than when its batch is taken: a queued entry lives for up to
+   * a flush interval, long enough to survive young-generation collections and be copied and promoted,
+   * and one flat row (and its attempts' JSON) is less to carry through them than the report's object
+   * graph (route, attempts, usage, cost, prices, warnings); the report itself then dies young.
    */
   record(report: RequestReport): void {
     try {
@@ -173,7 +178,15 @@ export class LedgerWriter {
         this.#drop(1);
         return;
       }
-      this.#pending.push(report);
+      let row: LedgerRow;
+      try {
+        row = toLedgerRow(report);
+      } catch (error) {
+        this.#lastError = `a report could not be converted: ${messageOf(error)}`;
+        this.#drop(1);
+        return;
+      }
+      this.#pending.push(row);
       // A write in flight, or a retry waiting, picks the row up when it runs.
       if (this.#writing || this.#failures > 0) return;
       if (this.#closing || this.#pending.length >= this.#batchSize) this.#schedule(0);
@@ -280,17 +293,7 @@ export class LedgerWriter {
   }
 
   #takeBatch(): readonly LedgerRow[] {
-    const reports = this.#pending.splice(0, this.#batchSize);
-    const rows: LedgerRow[] = [];
-    for (const report of reports) {
-      try {
-        rows.push(toLedgerRow(report));
-      } catch (error) {
-        this.#lastError = `a report could not be converted: ${messageOf(error)}`;
-        this.#drop(1);
-      }
-    }
-    return rows;
+    return this.#pending.splice(0, this.#batchSize);
   }
 
   async #insert(rows: readonly LedgerRow[]): Promise<void> {

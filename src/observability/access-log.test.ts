@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import {
   attempt,
@@ -10,7 +11,7 @@ import {
   requestReport,
   unauthenticatedReport,
 } from "../../test/support/request-reports.js";
-import { AccessLog, describeReport } from "./access-log.js";
+import { AccessLog, accessLogFields, describeReport } from "./access-log.js";
 import { createLogger, flushLogger } from "./logger.js";
 
 /** A logger writing into an array of parsed lines. */
@@ -181,6 +182,39 @@ describe("the access log", () => {
     expect(describeReport(requestReport({ outcome: "shutdown" }))).toContain(", cut at shutdown in 312.4 ms");
   });
 
+  it("writes byte for byte the line pino writes for the same fields and message", () => {
+    const written: string[] = [];
+    const stream = { write: (line: string) => void written.push(line) };
+    const logger = pino({ level: "info", base: null, timestamp: () => `,"time":1767225600000` }, stream);
+    const log = new AccessLog(logger, { enabled: true });
+    const reports = [
+      requestReport(),
+      failoverReport(),
+      unauthenticatedReport(),
+      exhaustedReport(),
+      requestReport({
+        stream: true,
+        ttftMs: 41.96,
+        route: {
+          offering: "gpt-4o-mini@openai",
+          provider: "openai",
+          region: undefined,
+          reason: 'a "quoted"\n \\ reason \ud83d\ude00 \ud800 é',
+        },
+        warnings: ["unsupported_parameter=logit_bias", "unsupported_parameter=seed"],
+        latencyMs: Number.NaN,
+        outcome: "client_gone",
+      }),
+    ];
+    for (const report of reports) {
+      log.record(report);
+      logger.child({ name: "access" }).info(accessLogFields(report), describeReport(report));
+    }
+    expect(written).toHaveLength(2 * reports.length);
+    for (let index = 0; index < reports.length; index++)
+      expect(written[2 * index]).toBe(written[2 * index + 1]);
+  });
+
   it("writes nothing when log.requests is off, or when the level is above info", () => {
     const off = capture();
     new AccessLog(off.logger, { enabled: false }).record(failoverReport());
@@ -198,6 +232,9 @@ describe("the access log", () => {
     await flushLogger(logger);
     const lines = readFileSync(path, "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(100);
-    expect((JSON.parse(lines[99] ?? "{}") as { requestId?: string }).requestId).toBe("req_99");
+    const last = JSON.parse(lines[99] ?? "{}") as { requestId?: string; keyPrefix?: string };
+    expect(last.requestId).toBe("req_99");
+    // The destination writes bytes: a character outside ASCII must come out as UTF-8, unmangled.
+    expect(last.keyPrefix).toBe("sy-live-…");
   });
 });

@@ -1,5 +1,5 @@
-import type { Logger } from "pino";
-import type { ReportedAttempt, RequestReport } from "../core/request-report.js";
+import { symbols, type DestinationStream, type Logger } from "pino";
+import type { ReportedAttempt, ReportedUsage, RequestReport } from "../core/request-report.js";
 
 /**
  * What one access-log line carries besides pino's `level`, `time` and `msg`. Names follow the ledger
@@ -33,23 +33,112 @@ export interface AccessLogFields {
   readonly warnings: readonly string[] | undefined;
 }
 
+/** pino's own pre-serialised parts of a line, read once from the logger (see `AccessLog`). */
+interface PinoInternals {
+  readonly [symbols.streamSym]: DestinationStream;
+  readonly [symbols.chindingsSym]: string;
+  readonly [symbols.timeSym]: () => string;
+}
+
 /**
  * One JSON line per request at `info`, from its report (a diagnostics-channel subscriber). With
  * `log.requests: false`, or a level above `info`, it writes nothing and costs one branch.
+ *
+ * The line is laid out here in one template rather than through `logger.info(fields, msg)`: pino would
+ * build the fields object, walk it key by key and escape every string in JavaScript, about 4 µs a line
+ * on this machine, for a line whose shape never changes. It stays pino's line: pino's level number, its
+ * time function and its child bindings (`"name":"access"`), written to its stream, so it interleaves
+ * with the other log lines as before. The gateway's logger has no mixin, formatter, hook or redaction
+ * that this would skip; `accessLogFields` is the same line as an object, and the tests hold the two equal.
  */
 export class AccessLog {
   readonly #logger: Logger | undefined;
+  readonly #stream: DestinationStream | undefined;
+  /** `{"level":30` */
+  readonly #start: string = "";
+  /** The child's bindings, `,"name":"access"`. */
+  readonly #bindings: string = "";
+  readonly #time: () => string = () => "";
 
   constructor(logger: Logger, options: { readonly enabled: boolean }) {
+    if (!options.enabled) return;
     // The binding is serialised once here, not per line.
-    this.#logger = options.enabled ? logger.child({ name: "access" }) : undefined;
+    const child = logger.child({ name: "access" });
+    const internals = child as unknown as PinoInternals;
+    this.#logger = child;
+    this.#stream = internals[symbols.streamSym];
+    this.#start = `{"level":${child.levels.values["info"] ?? 30}`;
+    this.#bindings = internals[symbols.chindingsSym];
+    this.#time = internals[symbols.timeSym].bind(child);
   }
 
   record(report: RequestReport): void {
     const logger = this.#logger;
     if (logger === undefined || !logger.isLevelEnabled("info")) return;
-    logger.info(accessLogFields(report), describeReport(report));
+    this.#stream?.write(
+      `${this.#start}${this.#time()}${this.#bindings}${fieldsJson(report)},"msg":${quote(describeReport(report))}}\n`,
+    );
   }
+}
+
+/** The fields of {@link accessLogFields} as JSON members, in the same order, undefined ones left out. */
+function fieldsJson(report: RequestReport): string {
+  const { route, attempts } = report;
+  let json = `,"requestId":${quote(report.requestId)}`;
+  if (report.tenant !== undefined) json += `,"tenant":${quote(report.tenant)}`;
+  if (report.keyId !== undefined) json += `,"keyId":${quote(report.keyId)}`;
+  if (report.keyPrefix !== undefined) json += `,"keyPrefix":${quote(report.keyPrefix)}`;
+  json += `,"ingress":${quote(report.ingress)},"endpoint":${quote(report.endpoint)}`;
+  if (report.model !== undefined) json += `,"model":${quote(report.model)}`;
+  json += `,"stream":${report.stream}`;
+  if (route !== undefined) {
+    json += `,"offering":${quote(route.offering)},"provider":${quote(route.provider)}`;
+    if (route.region !== undefined) json += `,"region":${quote(route.region)}`;
+    json += `,"routeReason":${quote(route.reason)}`;
+  }
+  json += `,"attempts":[`;
+  for (let index = 0; index < attempts.length; index++) {
+    const attempt = attempts[index];
+    if (attempt !== undefined) json += `${index === 0 ? "" : ","}${quote(compactAttempt(attempt))}`;
+  }
+  json += `],"failedOver":${failedOver(report)}`;
+  if (report.usage !== undefined) json += `,"usage":${usageJson(report.usage)}`;
+  if (report.cost !== undefined) json += `,"costUsd":${number(report.cost.usd)}`;
+  json += `,"latencyMs":${number(roundMs(report.latencyMs))}`;
+  if (report.ttftMs !== undefined) json += `,"ttftMs":${number(roundMs(report.ttftMs))}`;
+  json += `,"outcome":${quote(report.outcome)},"status":${number(report.status)}`;
+  if (report.errorCode !== undefined) json += `,"errorCode":${quote(report.errorCode)}`;
+  if (report.warnings.length > 0) json += `,"warnings":${JSON.stringify(report.warnings)}`;
+  return json;
+}
+
+function usageJson(usage: ReportedUsage): string {
+  return (
+    `{"inputTokens":${number(usage.inputTokens)},"cachedInputTokens":${number(usage.cachedInputTokens)}` +
+    `,"cacheWriteInputTokens":${number(usage.cacheWriteInputTokens)},"outputTokens":${number(usage.outputTokens)}` +
+    `,"reasoningTokens":${number(usage.reasoningTokens)},"estimated":${usage.estimated}}`
+  );
+}
+
+/**
+ * A JSON string. Nearly every value here (ids, names, codes) needs no escape, and checking for that is
+ * cheaper than `JSON.stringify`, which costs about 70 ns even for a short string.
+ */
+function quote(text: string): string {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    // Control characters, `"` and `\` are escaped; so are surrogates, which may be unpaired.
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff))
+      return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+/** As pino and JSON.stringify write numbers: a non-finite one as null. */
+const number = (value: number): string => (Number.isFinite(value) ? String(value) : "null");
+
+function failedOver(report: RequestReport): boolean {
+  const { route } = report;
+  return route !== undefined && (report.attempts[0]?.offering ?? route.offering) !== route.offering;
 }
 
 export function accessLogFields(report: RequestReport): AccessLogFields {
@@ -68,7 +157,7 @@ export function accessLogFields(report: RequestReport): AccessLogFields {
     region: route?.region,
     routeReason: route?.reason,
     attempts: report.attempts.map(compactAttempt),
-    failedOver: route !== undefined && (report.attempts[0]?.offering ?? route.offering) !== route.offering,
+    failedOver: failedOver(report),
     usage: report.usage,
     costUsd: report.cost?.usd,
     latencyMs: roundMs(report.latencyMs),

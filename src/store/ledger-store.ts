@@ -39,6 +39,85 @@ export const insertChunkRows = Math.floor(30_000 / columnCount);
 /** How many batch sizes keep their INSERT's SQL: full batches, and a few sizes of partial ones. */
 const statementCacheSize = 16;
 
+/**
+ * How a row is stored, column by column, in {@link toLedgerRecord}'s order (a test holds the two equal):
+ * the column, the row's field, and whether the value is stored as it is, as a flag (0/1), or as
+ * milliseconds rounded into an integer column. The SQLite ledger worker lays rows out from it.
+ */
+export type LedgerColumnLayout = readonly (readonly [
+  column: keyof LedgerEntriesTable,
+  field: keyof LedgerRow,
+  kind: "value" | "flag" | "ms",
+])[];
+
+export const ledgerColumnLayout: LedgerColumnLayout = [
+  ["request_id", "requestId", "value"],
+  ["started_at", "startedAt", "ms"],
+  ["tenant", "tenant", "value"],
+  ["key_id", "keyId", "value"],
+  ["key_prefix", "keyPrefix", "value"],
+  ["ingress", "ingress", "value"],
+  ["endpoint", "endpoint", "value"],
+  ["model", "model", "value"],
+  ["stream", "stream", "flag"],
+  ["offering", "offering", "value"],
+  ["provider", "provider", "value"],
+  ["region", "region", "value"],
+  ["route_reason", "routeReason", "value"],
+  ["attempts", "attempts", "value"],
+  ["failed_over", "failedOver", "flag"],
+  ["attempts_json", "attemptsJson", "value"],
+  ["input_tokens", "inputTokens", "value"],
+  ["cached_input_tokens", "cachedInputTokens", "value"],
+  ["cache_write_input_tokens", "cacheWriteInputTokens", "value"],
+  ["output_tokens", "outputTokens", "value"],
+  ["reasoning_tokens", "reasoningTokens", "value"],
+  ["usage_estimated", "usageEstimated", "flag"],
+  ["cost_usd", "costUsd", "value"],
+  ["price_input", "priceInput", "value"],
+  ["price_output", "priceOutput", "value"],
+  ["price_cached_input", "priceCachedInput", "value"],
+  ["price_cache_write", "priceCacheWrite", "value"],
+  ["latency_ms", "latencyMs", "ms"],
+  ["ttft_ms", "ttftMs", "ms"],
+  ["outcome", "outcome", "value"],
+  ["status", "status", "value"],
+  ["error_code", "errorCode", "value"],
+  ["warnings", "warnings", "value"],
+];
+
+/**
+ * One row's values in the layout's order, for a one-row INSERT. It uses nothing outside itself: the
+ * SQLite ledger worker runs it from its source text.
+ */
+export function layOutLedgerRow(row: LedgerRow, layout: LedgerColumnLayout): unknown[] {
+  const values: unknown[] = [];
+  for (const [, field, kind] of layout) {
+    const value = row[field];
+    if (kind === "flag") values.push(value === true ? 1 : 0);
+    else if (kind === "ms" && typeof value === "number") values.push(Math.round(value));
+    else values.push(value);
+  }
+  return values;
+}
+
+/**
+ * The SQL of a one-row INSERT that leaves a stored request id alone, with its parameters in
+ * {@link ledgerColumnLayout}'s order: the query builder's, for the Kysely instance's dialect.
+ */
+export function ledgerInsertRowSql(db: Kysely<Database>): string {
+  // Every column given, as a parameter: the values themselves are the worker's.
+  const record = Object.fromEntries(ledgerColumnLayout.map(([column]) => [column, null]));
+  const compiled = db
+    .insertInto("ledger_entries")
+    .values(record as unknown as Insertable<LedgerEntriesTable>)
+    .onConflict((conflict) => conflict.column("request_id").doNothing())
+    .compile();
+  if (compiled.parameters.length !== ledgerColumnLayout.length)
+    throw new Error("the ledger INSERT does not take one parameter per column");
+  return compiled.sql;
+}
+
 /** One set of queries for both backends: the Kysely instance decides the SQL dialect. */
 export class SqlLedgerStore implements LedgerStore {
   readonly #db: Kysely<Database>;
@@ -53,7 +132,7 @@ export class SqlLedgerStore implements LedgerStore {
 
   async insert(rows: readonly LedgerRow[]): Promise<void> {
     for (let start = 0; start < rows.length; start += insertChunkRows) {
-      const records = rows.slice(start, start + insertChunkRows).map(toRecord);
+      const records = rows.slice(start, start + insertChunkRows).map(toLedgerRecord);
       const sql = this.#statements.get(records.length);
       if (sql !== undefined) {
         await this.#db.executeQuery(CompiledQuery.raw(sql, parametersOf(records)));
@@ -140,7 +219,8 @@ function parametersOf(records: readonly Insertable<LedgerEntriesTable>[]): unkno
   return parameters;
 }
 
-function toRecord(row: LedgerRow): Insertable<LedgerEntriesTable> {
+/** A row as the query builder inserts it: snake_case columns, flags as 0/1, milliseconds rounded. */
+export function toLedgerRecord(row: LedgerRow): Insertable<LedgerEntriesTable> {
   return {
     request_id: row.requestId,
     started_at: Math.round(row.startedAt),

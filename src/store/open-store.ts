@@ -6,6 +6,7 @@ import { SqlDirectoryStore } from "./directory-store.js";
 import { MigrationError, migrateToLatest } from "./migrations.js";
 import { openPostgres, type PostgresStoreOptions } from "./postgres/open-postgres.js";
 import { defaultBusyTimeoutMs, openSqlite, type SqliteStoreOptions } from "./sqlite/open-sqlite.js";
+import { SqliteLedgerStore } from "./sqlite/sqlite-ledger-store.js";
 import { StoreUnavailableError, reasonOf } from "./store-unavailable-error.js";
 
 export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions;
@@ -55,29 +56,49 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const reason = error instanceof MigrationError ? error.message : reasonOf(error);
     throw new StoreUnavailableError(options.kind, target, reason, { cause: error });
   }
-  return new SqlStore(options.kind, target, db);
+  // SQLite is synchronous: its ledger inserts run on a worker thread, off the event loop. An in-memory
+  // database cannot be shared with another connection, so it keeps them on its own (tests).
+  const ledger =
+    options.kind === "sqlite" && options.file !== ":memory:"
+      ? new SqliteLedgerStore(db, {
+          file: options.file,
+          busyTimeoutMs: options.busyTimeoutMs ?? defaultBusyTimeoutMs,
+        })
+      : new SqlLedgerStore(db);
+  return new SqlStore(options.kind, target, db, ledger);
 }
 
 class SqlStore implements Store {
-  readonly ledger: LedgerStore;
   readonly responses: SqlResponseStore;
   readonly directory: SqlDirectoryStore;
   readonly #db: Kysely<Database>;
+  readonly #ledger: SqlLedgerStore | SqliteLedgerStore;
   #closed: Promise<void> | undefined;
 
   constructor(
     readonly backend: StoreOptions["kind"],
     readonly target: string,
     db: Kysely<Database>,
+    ledger: SqlLedgerStore | SqliteLedgerStore,
   ) {
     this.#db = db;
-    this.ledger = new SqlLedgerStore(db);
+    this.#ledger = ledger;
     this.responses = new SqlResponseStore(db);
     this.directory = new SqlDirectoryStore(db);
   }
 
+  get ledger(): LedgerStore {
+    return this.#ledger;
+  }
+
   close(): Promise<void> {
-    this.#closed ??= this.#db.destroy();
+    this.#closed ??= this.#closeAll();
     return this.#closed;
+  }
+
+  async #closeAll(): Promise<void> {
+    // The ledger's writes in flight are committed before the connection goes.
+    if (this.#ledger instanceof SqliteLedgerStore) await this.#ledger.close();
+    await this.#db.destroy();
   }
 }

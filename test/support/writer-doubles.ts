@@ -44,9 +44,24 @@ export class ManualClock implements WriterClock {
   }
 }
 
-/** Lets every promise chain started so far (SQLite's included: it does no I/O wait) run to its end. */
+/** The real store's inserts under way, started by a {@link SwitchableLedgerStore}. */
+const storeWrites = new Set<Promise<unknown>>();
+
+/**
+ * Lets every promise chain started so far run to its end, the real store's writes included (SQLite's
+ * run on a worker thread, so they take real time however the clock is driven).
+ */
 export async function settle(): Promise<void> {
-  for (let round = 0; round < 3; round++) await new Promise((resolve) => setImmediate(resolve));
+  for (let round = 0; round < 3 || storeWrites.size > 0; round++) {
+    await Promise.allSettled([...storeWrites]);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function tracked(write: Promise<void>): Promise<void> {
+  storeWrites.add(write);
+  void write.finally(() => storeWrites.delete(write)).catch(() => undefined);
+  return write;
 }
 
 export interface LogEntry {
@@ -91,10 +106,10 @@ export class SwitchableLedgerStore implements Pick<LedgerStore, "insert"> {
       case "hang":
         return new Promise<void>(() => undefined);
       case "fail-after-write":
-        await this.#inner.insert(rows);
+        await tracked(this.#inner.insert(rows));
         throw new Error("Connection terminated unexpectedly");
       case "up":
-        return this.#inner.insert(rows);
+        return tracked(this.#inner.insert(rows));
     }
   }
 }

@@ -16,11 +16,22 @@ export interface SqliteStoreOptions {
 export const defaultBusyTimeoutMs = 5_000;
 
 /**
- * Opens (or creates) the SQLite file in WAL mode, so a `switchyard report` in another process reads
- * while the gateway writes, and with a busy timeout, so a writer waits for the other's lock instead of
- * failing at once. `synchronous = NORMAL` is WAL's recommended setting: a crash of the process loses
+ * The settings of every connection to the file, the gateway's and its ledger writer's (see
+ * `sqlite-ledger-store.ts`): WAL, so a `switchyard report` in another process, or the gateway's own
+ * reads, go on while the ledger is written; a busy timeout, so a writer waits for another's lock instead
+ * of failing at once. `synchronous = NORMAL` is WAL's recommended setting: a crash of the process loses
  * nothing; a power cut may lose the last transactions, never the file.
  */
+export function sqlitePragmas(busyTimeoutMs: number): readonly string[] {
+  return [
+    "journal_mode = WAL",
+    "synchronous = NORMAL",
+    `busy_timeout = ${busyTimeoutMs}`,
+    "foreign_keys = ON",
+  ];
+}
+
+/** Opens (or creates) the SQLite file with {@link sqlitePragmas}, as a Kysely instance. */
 export function openSqlite(options: SqliteStoreOptions): Kysely<Database> {
   const busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
   let sqlite: BetterSqlite3.Database;
@@ -31,10 +42,7 @@ export function openSqlite(options: SqliteStoreOptions): Kysely<Database> {
     throw new StoreUnavailableError("sqlite", options.file, reasonOf(error), { cause: error });
   }
   try {
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("synchronous = NORMAL");
-    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    sqlite.pragma("foreign_keys = ON");
+    for (const pragma of sqlitePragmas(busyTimeoutMs)) sqlite.pragma(pragma);
   } catch (error) {
     sqlite.close();
     throw new StoreUnavailableError("sqlite", options.file, reasonOf(error), { cause: error });
