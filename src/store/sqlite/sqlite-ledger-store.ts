@@ -158,6 +158,10 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.#reads.count(filter);
   }
 
+  spendUsd(filter?: LedgerFilter): Promise<number> {
+    return this.#reads.spendUsd(filter);
+  }
+
   /** Lets the inserts already sent finish (they are ahead of the close in the worker's queue), then stops it. */
   close(): Promise<void> {
     this.#closed ??= this.#stopWorker();
