@@ -8,11 +8,22 @@ import { freePort, start, stop, waitHttp } from "./proc.mjs";
 export const SERVER_CPU = 0;
 export const LOAD_CPU = 1;
 export const BENCH_KEY = "sk-bench-switchyard-0001"; // the key in bench/switchyard.bench.yaml
-export const ALL_TARGETS = ["direct", "floor", "switchyard", "switchyard-off", "portkey", "portkey-shim"];
+export const ALL_TARGETS = [
+  "direct",
+  "floor",
+  "switchyard",
+  "switchyard-off",
+  "switchyard-limits",
+  "switchyard-redis",
+  "portkey",
+  "portkey-shim",
+];
 /** Switchyard's targets: the same build, with the access log, ledger and metrics on, and off. */
 export const SWITCHYARD_CONFIGS = {
   switchyard: "bench/switchyard.bench.yaml",
   "switchyard-off": "bench/switchyard-off.bench.yaml",
+  "switchyard-limits": "bench/switchyard-limits.bench.yaml",
+  "switchyard-redis": "bench/switchyard-redis.bench.yaml",
 };
 export const DESCRIPTIONS = {
   direct: "client → bench upstream, no proxy (the upstream itself is the server under test)",
@@ -21,6 +32,10 @@ export const DESCRIPTIONS = {
     "dist/src/cli/main.js serve --config bench/switchyard.bench.yaml (auth, two offerings; access log at info to a file, SQLite ledger, metrics)",
   "switchyard-off":
     "the same build with bench/switchyard-off.bench.yaml (log.requests false, ledger.enabled false, server.metrics off)",
+  "switchyard-limits":
+    "switchyard with rate limits (rpm, tpm on key and tenant) and a tenant budget, in process (bench/switchyard-limits.bench.yaml)",
+  "switchyard-redis":
+    "switchyard-limits with the counters in Redis at 127.0.0.1:6379 (bench/switchyard-redis.bench.yaml)",
   portkey: "@portkey-ai/gateway 1.15.2, build/start-server.js --headless, unmodified",
   "portkey-shim":
     "the same Portkey build with global fetch wrapped (bench/portkey-shim.mjs) so its streaming works; streaming only",

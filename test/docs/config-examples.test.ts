@@ -147,15 +147,17 @@ function load(example: Example, env: NodeJS.ProcessEnv): void {
 }
 
 describe("the repository's own configuration files load", () => {
-  it.each(["bench/switchyard.bench.yaml", "bench/switchyard-off.bench.yaml"])(
-    "%s (as bench/run.mjs starts it)",
-    (file) => {
-      const path = join(root, file);
-      const text = readFileSync(path, "utf8");
-      const env = { BENCH_UPSTREAM: "http://127.0.0.1:9", BENCH_DB: join(tmpdir(), "bench-ledger.db") };
-      expect(() => parseConfigText(text, path, env)).not.toThrow();
-    },
-  );
+  it.each([
+    "bench/switchyard.bench.yaml",
+    "bench/switchyard-off.bench.yaml",
+    "bench/switchyard-limits.bench.yaml",
+    "bench/switchyard-redis.bench.yaml",
+  ])("%s (as bench/run.mjs starts it)", (file) => {
+    const path = join(root, file);
+    const text = readFileSync(path, "utf8");
+    const env = { BENCH_UPSTREAM: "http://127.0.0.1:9", BENCH_DB: join(tmpdir(), "bench-ledger.db") };
+    expect(() => parseConfigText(text, path, env)).not.toThrow();
+  });
 });
 
 describe("issue 9: every configuration example in the README and docs loads", () => {
