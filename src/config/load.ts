@@ -268,6 +268,11 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       minRequests: file.health.breaker.min_requests,
       openMs: file.health.breaker.open_ms,
     },
+    affinity: {
+      enabled: file.affinity.enabled,
+      ttlMs: file.affinity.ttl_ms,
+      maxEntries: file.affinity.max_entries,
+    },
     governance: {
       refreshMs: file.governance.refresh_ms,
       defaultOutputTokens: file.governance.default_output_tokens,

@@ -459,6 +459,14 @@ const redisSchema = z.strictObject({
   on_failure: z.enum(["open", "closed"]).default("open"),
 });
 
+/** Cache-aware affinity: a conversation stays on the offering that served its last turn while it is in the plan. */
+const affinitySchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long after its last answer a conversation stays (Anthropic's and OpenAI's prompt caches: 5 minutes). */
+  ttl_ms: positiveInt.default(300_000),
+  max_entries: positiveInt.default(100_000),
+});
+
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   log: logSchema.prefault({}),
@@ -473,6 +481,7 @@ export const configSchema = z.strictObject({
   database: databaseSchema.prefault({}),
   ledger: ledgerSchema.prefault({}),
   governance: governanceSchema.prefault({}),
+  affinity: affinitySchema.prefault({}),
   redis: redisSchema.optional(),
 });
 

@@ -335,6 +335,7 @@ export interface GatewayConfig {
   readonly health: HealthConfig;
   readonly database: DatabaseConfig;
   readonly governance: GovernanceConfig;
+  readonly affinity: { readonly enabled: boolean; readonly ttlMs: number; readonly maxEntries: number };
   /** Shared counters and circuits across replicas; undefined: everything stays in process. */
   readonly redis: RedisConfig | undefined;
 }

@@ -10,6 +10,7 @@ import { Governor } from "../governance/governor.js";
 import { MemoryCounters } from "../governance/memory-counters.js";
 import { HealthTracker } from "../health/tracker.js";
 import { PlanningService } from "../routing/planning-service.js";
+import { AffinityTable } from "../routing/affinity.js";
 import { loadTokenizer } from "../routing/prompt-tokens.js";
 import { createTransport, type Transport } from "../transports/index.js";
 import { AccessLog } from "../observability/access-log.js";
@@ -26,6 +27,8 @@ export interface GatewayServices {
   readonly logger: Logger;
   /** Keys and tenants: the configuration's and the store's, polled for changes. */
   readonly directory: Directory;
+  /** Which offering served each conversation last (cache-aware affinity); undefined when turned off. */
+  readonly affinity: AffinityTable | undefined;
   /** Budgets and rate limits, on in-process or Redis counters; the default admission. */
   readonly governor: Governor;
   readonly planner: PlanningService;
@@ -156,6 +159,9 @@ export function composeGateway(config: GatewayConfig, options: ComposeOptions): 
     logger,
     directory,
     governor,
+    affinity: config.affinity.enabled
+      ? new AffinityTable({ ttlMs: config.affinity.ttlMs, maxEntries: config.affinity.maxEntries })
+      : undefined,
     planner: new PlanningService(config, health, Date.now, Math.random, undefined, directory),
     health,
     executor,

@@ -11,7 +11,8 @@ import type { RequestContext } from "../http/routes/context.js";
 import { SseSink, type SseEncoder } from "../http/sse-sink.js";
 import type { GatewayServices } from "./compose.js";
 import { planChat, planFor, resolveModel, type CapabilityFields } from "./plan-steps.js";
-import { tracedSink } from "./request-trace.js";
+import { tracedSink, type RequestTrace } from "./request-trace.js";
+import { affinityKeyOf } from "../routing/affinity.js";
 import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/prompt-tokens.js";
 
 /*
@@ -74,7 +75,12 @@ export async function serveChat(
   trace.chat = chat;
   const planned = planChat(services, key, context.requestHeaders, chat, ingress.fields);
   // A promise only while the tokenizer loads for the first request that needs it.
-  const plan = planned instanceof Promise ? await planned : planned;
+  let plan = planned instanceof Promise ? await planned : planned;
+  const affinity = services.affinity;
+  if (affinity !== undefined) {
+    trace.affinity = affinityKeyOf(key.tenant, chat);
+    if (trace.affinity !== undefined) plan = affinity.apply(plan, trace.affinity, plan.at);
+  }
   const admitted = admit(services, context, key, plan, chat.maxOutputTokens, () => promptTokensOf(chat));
   if (admitted !== undefined) await admitted;
 
@@ -83,6 +89,7 @@ export async function serveChat(
     const { result, route } = await services.executor.chat(chat, plan, context.cancellation, attempts);
     trace.route = route;
     trace.usage = result.usage;
+    rememberAffinity(services, trace);
     const headers = addRouteHeaders(context.headers, route, attempts.length);
     sendJson(response, 200, ingress.encodeResponse(result, chat, context), headers);
     return;
@@ -95,6 +102,19 @@ export async function serveChat(
     context.cancellation,
     attempts,
     tracedSink(sink, trace, services.now),
+  );
+  if (!trace.streamFailed) rememberAffinity(services, trace);
+}
+
+/** The offering that answered serves the conversation's next turn while its prompt cache is warm. */
+function rememberAffinity(services: GatewayServices, trace: RequestTrace): void {
+  const route = trace.route;
+  if (trace.affinity === undefined || route === undefined) return;
+  services.affinity?.remember(
+    trace.affinity,
+    route.candidate.offering.id,
+    route.candidate.provider.id,
+    services.clock(),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { KeyConfig } from "../config/types.js";
+import type { AffinityKey } from "../routing/affinity.js";
 import type { ChatRequest } from "../core/chat-request.js";
 import type { Endpoint, IngressFormat } from "../core/request-report.js";
 import type { StreamPart } from "../core/stream-part.js";
@@ -24,6 +25,8 @@ export class RequestTrace {
   stream = false;
   /** The canonical request, kept only so usage can be estimated when the provider reports none. */
   chat: ChatRequest | undefined;
+  /** The conversation this request belongs to, for cache-aware affinity (routing/affinity.ts). */
+  affinity: AffinityKey | undefined;
   /** The offering that answered (a stream: once it opened). */
   route: Route | undefined;
   usage: Usage | undefined;
