@@ -47,7 +47,9 @@ describe("anthropic-beta flags per cloud", () => {
     expect(missingNeededBeta(["output-128k-2025-02-19"], "vertex", big)?.reason).toBe(
       "max_tokens 100000 needs 128k output",
     );
-    expect(missingNeededBeta(["output-128k-2025-02-19"], "vertex", { promptTokens: 1, maxOutputTokens: 10 })).toBeUndefined();
+    expect(
+      missingNeededBeta(["output-128k-2025-02-19"], "vertex", { promptTokens: 1, maxOutputTokens: 10 }),
+    ).toBeUndefined();
     expect(contextWindowWith(200_000, ["context-1m-2025-08-07"], "bedrock")).toBe(1_000_000);
     expect(contextWindowWith(200_000, ["context-1m-2025-08-07"], undefined)).toBe(200_000);
   });

@@ -31,7 +31,12 @@ describe("a Bedrock offering's api", () => {
   it("converse (the default, also `chat`) speaks bedrock-converse; invoke speaks bedrock-anthropic", () => {
     const config = resolveConfig(
       document([
-        { model: "claude-sonnet-4-5", provider: "aws", native_model: "anthropic.claude-sonnet-4-5", api: "invoke" },
+        {
+          model: "claude-sonnet-4-5",
+          provider: "aws",
+          native_model: "anthropic.claude-sonnet-4-5",
+          api: "invoke",
+        },
         { model: "llama-4-maverick", provider: "aws", api: "converse" },
       ]),
       "test",

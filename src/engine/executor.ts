@@ -148,9 +148,7 @@ export class Executor {
     // Promise chains rather than nested async functions: fewer microtasks on the hot path.
     return this.#walk(plan, attempts, cancellation, "whole", (candidate, record, timeouts) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = this.#encode(candidate, () =>
-        encodeChat(codec, request, candidate),
-      );
+      const encoded = this.#encode(candidate, () => encodeChat(codec, request, candidate));
       return this.#sendForJson(
         codec,
         transport,
@@ -182,9 +180,7 @@ export class Executor {
       "stream",
       async (candidate, record, timeouts, started) => {
         const { transport, codec } = this.#chatPipeline(candidate);
-        const encoded = this.#encode(candidate, () =>
-          encodeChat(codec, request, candidate),
-        );
+        const encoded = this.#encode(candidate, () => encodeChat(codec, request, candidate));
         const answer = await this.#send(
           this.#exchange.streaming,
           transport,

@@ -236,8 +236,14 @@ function exclusionReason(
   }
   // `context-1m-2025-08-07`, sent and taken, opens the 1M window.
   const contextWindow = contextWindowWith(offering.contextWindow, betas, betaCloud);
-  if (request.promptTokens !== undefined && contextWindow !== undefined && request.promptTokens > contextWindow)
-    return ineligible(`prompt of ${request.promptTokens} tokens exceeds the context window of ${contextWindow}`);
+  if (
+    request.promptTokens !== undefined &&
+    contextWindow !== undefined &&
+    request.promptTokens > contextWindow
+  )
+    return ineligible(
+      `prompt of ${request.promptTokens} tokens exceeds the context window of ${contextWindow}`,
+    );
   const health = input.health.of(offering.id, now, request.stream ? "stream" : "whole");
   if (health?.state === "open" && health.openUntil !== undefined && health.openUntil > now) {
     const until = formatTime(health.openUntil, now);

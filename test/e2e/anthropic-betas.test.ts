@@ -114,7 +114,11 @@ describe("anthropic-beta flags per cloud", () => {
   it("a malformed flag is the client's 400", async () => {
     const response = await fetch(`${harness.gateway.url}/v1/messages`, {
       method: "POST",
-      headers: { "x-api-key": testKey, "content-type": "application/json", "anthropic-beta": "ok-flag,Bad Flag!" },
+      headers: {
+        "x-api-key": testKey,
+        "content-type": "application/json",
+        "anthropic-beta": "ok-flag,Bad Flag!",
+      },
       body: JSON.stringify({ model, max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
     });
     expect(response.status).toBe(400);

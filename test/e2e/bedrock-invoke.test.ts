@@ -79,8 +79,6 @@ describe("Anthropic SDK → gateway → Claude on Bedrock InvokeModel", () => {
           model,
           max_tokens: 200,
           system: "You are terse.",
-          temperature: 0.5,
-          top_k: 40,
           stop_sequences: ["NEVER-SEEN"],
           messages: [{ role: "user", content: "Hello from the invoke path" }],
         },
@@ -100,9 +98,7 @@ describe("Anthropic SDK → gateway → Claude on Bedrock InvokeModel", () => {
       max_tokens: 200,
       system: "You are terse.",
       messages: [{ role: "user", content: [{ type: "text", text: "Hello from the invoke path" }] }],
-      temperature: 0.5,
       stop_sequences: ["NEVER-SEEN"],
-      top_k: 40,
     });
   });
 
@@ -217,7 +213,12 @@ describe("failover between the invoke and converse offerings before the first by
   });
 
   it("an exception as the stream's first message, before any byte reached the client, is retried", async () => {
-    await setFault(bedrock(), { stream_error: true, stream_error_after_chunks: 0, count: 1, match: "stream" });
+    await setFault(bedrock(), {
+      stream_error: true,
+      stream_error_after_chunks: 0,
+      count: 1,
+      match: "stream",
+    });
     const stream = claude.messages.stream(
       { model, max_tokens: 100, messages: [{ role: "user", content: "Retry the stream" }] },
       { headers: both },

@@ -24,7 +24,11 @@ function headers(values: Record<string, string>): MessageHeaders {
 function chunkFrame(json: string): Uint8Array {
   const payload = { bytes: Buffer.from(json, "utf8").toString("base64"), p: "abcdefgh" };
   return codec.encode({
-    headers: headers({ ":event-type": "chunk", ":content-type": "application/json", ":message-type": "event" }),
+    headers: headers({
+      ":event-type": "chunk",
+      ":content-type": "application/json",
+      ":message-type": "event",
+    }),
     body: fromUtf8(JSON.stringify(payload)),
   });
 }
@@ -103,7 +107,10 @@ describe("bedrock-anthropic encodeChatRequest", () => {
   it("no anthropic_beta without flags; a non-streamed request is the same body", () => {
     const { betas: _betas, ...plain } = request;
     const streamed = bedrockAnthropicCodec.encodeChatRequest(plain, { nativeModel: "m" }).body;
-    const whole = bedrockAnthropicCodec.encodeChatRequest({ ...plain, stream: false }, { nativeModel: "m" }).body;
+    const whole = bedrockAnthropicCodec.encodeChatRequest(
+      { ...plain, stream: false },
+      { nativeModel: "m" },
+    ).body;
     expect(streamed).not.toHaveProperty("anthropic_beta");
     expect(streamed).not.toHaveProperty("stream");
     expect(whole).toEqual(streamed);
@@ -182,7 +189,11 @@ describe("bedrock-anthropic stream decoder on chunk events", () => {
       "upstream_stream_truncated",
     ]);
     const empty = codec.encode({
-      headers: headers({ ":event-type": "chunk", ":content-type": "application/json", ":message-type": "event" }),
+      headers: headers({
+        ":event-type": "chunk",
+        ":content-type": "application/json",
+        ":message-type": "event",
+      }),
       body: fromUtf8(JSON.stringify({ p: "abc" })),
     });
     expect(collectParts(decode([empty])).errorCodes).toEqual(["upstream_bad_response"]);

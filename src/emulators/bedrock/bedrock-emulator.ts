@@ -10,7 +10,12 @@ import { awsError, injectedAwsError, sendAwsError, validation, type AwsError } f
 import { answerConverse, converseBody, converseStreamEvents } from "./converse-reply.js";
 import { parseConverseRequest } from "./converse-request.js";
 import { writeEventStream } from "./event-stream-writer.js";
-import { invokeClaude, invokeClaudeBody, invokeClaudeStreamEvents, isClaudeModelId } from "./invoke-claude.js";
+import {
+  invokeClaude,
+  invokeClaudeBody,
+  invokeClaudeStreamEvents,
+  isClaudeModelId,
+} from "./invoke-claude.js";
 import { invokeEmbeddings } from "./invoke-embeddings.js";
 import { verifyLogin, type BedrockCredentials } from "./sigv4.js";
 
@@ -149,9 +154,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
       return;
     }
     if (operation === "invoke-with-response-stream") {
-      return fail(
-        validation(`The emulator streams InvokeModel only for Claude models, not ${modelId}.`),
-      );
+      return fail(validation(`The emulator streams InvokeModel only for Claude models, not ${modelId}.`));
     }
     if (operation === "invoke") {
       const result = invokeEmbeddings(modelId, json.value, seed);

@@ -150,7 +150,9 @@ describe("Claude through InvokeModel, with the official @aws-sdk/client-bedrock-
   it("validates as Bedrock does: anthropic_version required, no model, no stream, known beta flags", async () => {
     const refused = async (body: Record<string, unknown>): Promise<string> => {
       const error = await client
-        .send(new InvokeModelCommand({ modelId: MODEL, body: new TextEncoder().encode(JSON.stringify(body)) }))
+        .send(
+          new InvokeModelCommand({ modelId: MODEL, body: new TextEncoder().encode(JSON.stringify(body)) }),
+        )
         .then(
           () => undefined,
           (caught: unknown) => caught,

@@ -1,7 +1,12 @@
 import { planReply } from "../chat-reply.js";
 import { isRecord } from "../chat-request.js";
 import { parseMessagesRequest } from "../anthropic/messages-request.js";
-import { messageBody, messageEvents, toMessagesReply, type MessagesReply } from "../anthropic/messages-wire.js";
+import {
+  messageBody,
+  messageEvents,
+  toMessagesReply,
+  type MessagesReply,
+} from "../anthropic/messages-wire.js";
 import { validation, type AwsError } from "./aws-errors.js";
 import type { ConverseStreamEvent } from "./converse-reply.js";
 
@@ -70,7 +75,8 @@ export function invokeClaude(
     if (!KEYS.has(key)) return { ok: false, error: malformed(`extraneous key [${key}] is not permitted`) };
   }
   const version = body["anthropic_version"];
-  if (version === undefined) return { ok: false, error: malformed("required key [anthropic_version] not found") };
+  if (version === undefined)
+    return { ok: false, error: malformed("required key [anthropic_version] not found") };
   if (version !== VERSION) return { ok: false, error: validation("Invalid API version") };
   const betas = body["anthropic_beta"];
   if (betas !== undefined) {

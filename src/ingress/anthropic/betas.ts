@@ -22,7 +22,8 @@ export function parseBetaHeader(value: string | readonly string[] | undefined): 
       flags.push(flag);
     }
   }
-  if (flags.length > MAX_FLAGS) throw invalid("anthropic-beta", `at most ${MAX_FLAGS} beta flags may be sent`);
+  if (flags.length > MAX_FLAGS)
+    throw invalid("anthropic-beta", `at most ${MAX_FLAGS} beta flags may be sent`);
   return flags.length === 0 ? undefined : flags;
 }
 
