@@ -294,6 +294,22 @@ const dialects: Record<string, DialectSeeds> = {
     errors: ["bedrock-converse/error-validation.json"].map(json),
     frame: awsEvent,
   },
+  // InvokeModel for Claude: Anthropic's recorded answers, each stream event in a `chunk` as Bedrock sends it.
+  "bedrock-anthropic": {
+    responses: ["anthropic-messages/tool-use.json", "anthropic-messages/text-cache-read-and-write.json"].map(
+      json,
+    ),
+    streams: [
+      "anthropic-messages/text-stream.chunks.txt",
+      "anthropic-messages/tool-use-stream.chunks.txt",
+    ].map((name) =>
+      fixtureLines(name).map((line) => ({
+        chunk: { bytes: Buffer.from(line, "utf8").toString("base64") },
+      })),
+    ),
+    errors: ["bedrock-converse/error-validation.json"].map(json),
+    frame: awsEvent,
+  },
 };
 
 const partTypes = new Set<StreamPart["type"]>([

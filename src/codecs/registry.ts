@@ -2,6 +2,7 @@ import type { Dialect } from "../core/chat-request.js";
 import type { EmbeddingsDialect } from "../core/embeddings.js";
 import type { ChatCodec, EmbeddingsCodec } from "./codec.js";
 import { anthropicMessagesCodec } from "./anthropic-messages/index.js";
+import { bedrockAnthropicCodec } from "./bedrock-anthropic/index.js";
 import {
   bedrockCohereEmbedCodec,
   bedrockConverseCodec,
@@ -18,6 +19,7 @@ export const chatCodecs: ReadonlyMap<Dialect, ChatCodec<unknown>> = new Map<Dial
   ["gemini", geminiCodec],
   ["bedrock-converse", bedrockConverseCodec],
   ["anthropic-messages", anthropicMessagesCodec],
+  ["bedrock-anthropic", bedrockAnthropicCodec],
 ]);
 
 /** Every embeddings codec, by its wire format. */

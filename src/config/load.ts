@@ -152,6 +152,15 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       );
     if (responses && model?.capabilities.has("embeddings") === true)
       problems.push(`${at}.api: "responses" is for chat models; "${offering.model}" is an embedding model`);
+    const invoke = offering.api === "invoke";
+    if ((invoke || offering.api === "converse") && provider !== undefined && kind !== "bedrock")
+      problems.push(`${at}.api: "${offering.api}" is a Bedrock API; ${kind} providers do not offer it`);
+    if (invoke && model !== undefined && model.vendor !== "anthropic")
+      problems.push(
+        `${at}.api: "invoke" sends Anthropic's Messages body and serves Anthropic models only, not ${model.vendor}'s "${offering.model}"; use api: converse`,
+      );
+    if (invoke && model?.capabilities.has("embeddings") === true)
+      problems.push(`${at}.api: "invoke" is for chat models; "${offering.model}" is an embedding model`);
     const availableFrom = instantAt(offering.available_from, `${at}.available_from`, problems);
     const availableUntil = instantAt(offering.available_until, `${at}.available_until`, problems);
     if (availableFrom !== undefined && availableUntil !== undefined && availableUntil <= availableFrom)
@@ -162,7 +171,12 @@ function build(file: ConfigFile, source: string, problems: string[]): GatewayCon
       model: offering.model,
       provider: offering.provider,
       nativeModel,
-      dialect: responses ? "openai-responses" : chatDialectFor(kind, model?.vendor),
+      dialect: responses
+        ? "openai-responses"
+        : invoke
+          ? "bedrock-anthropic"
+          : chatDialectFor(kind, model?.vendor),
+      ...(model === undefined ? {} : { vendor: model.vendor }),
       embeddingsDialect,
       region,
       geo: provider?.labels?.["geo"] ?? (region === undefined ? undefined : geographyOf(region)),

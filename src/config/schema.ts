@@ -189,9 +189,10 @@ const offeringSchema = z.strictObject({
   deployment: z.string().min(1).optional(),
   /**
    * The API the offering is reached through: `chat` (the provider kind's own chat dialect, the default)
-   * or `responses` (OpenAI's Responses API, for a model OpenAI or Azure serves only there).
+   * or `responses` (OpenAI's Responses API, for a model OpenAI or Azure serves only there); on Bedrock,
+   * `converse` (the default, same as `chat`) or `invoke` (InvokeModel with Anthropic's Messages body, Claude only).
    */
-  api: z.enum(["chat", "responses"]).optional(),
+  api: z.enum(["chat", "responses", "converse", "invoke"]).optional(),
   /** USD per 1M tokens. `cached_input` and `cache_write` default to `input`. */
   price: z.strictObject(priceFields).optional(),
   /** Effective-dated prices instead of `price`: each holds from its `from` until the next one's. */

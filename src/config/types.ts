@@ -111,9 +111,12 @@ export interface OfferingConfig {
   readonly nativeModel: string;
   /**
    * The wire dialect this offering speaks, from its provider's kind (and, on some clouds, the model's
-   * vendor); `openai-responses` when the offering declares `api: responses`.
+   * vendor); `openai-responses` when the offering declares `api: responses`, `bedrock-anthropic` for
+   * `api: invoke`.
    */
   readonly dialect: Dialect;
+  /** The model's vendor (`anthropic`, `meta`…): which `anthropic-beta` flags can apply (catalog/anthropic-betas.ts). */
+  readonly vendor?: string;
   /** The embeddings wire format, for offerings of embedding models (see `embeddingsDialectFor`). */
   readonly embeddingsDialect: EmbeddingsDialect | undefined;
   /** The provider's region, where the offering's data is processed. */

@@ -99,6 +99,11 @@ export interface ChatRequest {
   readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
   /**
+   * The client's `anthropic-beta` flags, in its order. Each serving cloud takes its own subset
+   * (catalog/anthropic-betas.ts): the rest are stripped with a warning before the codec sees them.
+   */
+  readonly betas?: readonly string[];
+  /**
    * Fields of the client's dialect with no canonical meaning (e.g. OpenAI `presence_penalty`).
    * A codec of the same dialect forwards them; a codec of another dialect must warn or reject.
    */
@@ -113,7 +118,14 @@ export interface DialectFields {
 
 /**
  * A wire dialect. A dialect is not a cloud: Azure speaks `openai-chat`, and `openai-responses` too for an
- * offering that declares `api: responses` (a model OpenAI or Azure serves only through the Responses API).
+ * offering that declares `api: responses` (a model OpenAI or Azure serves only through the Responses API);
+ * Bedrock speaks `bedrock-converse`, and `bedrock-anthropic` for a Claude offering that declares `api: invoke`.
  */
 export type Dialect =
-  "openai-chat" | "openai-responses" | "anthropic-messages" | "gemini" | "bedrock-converse";
+  | "openai-chat"
+  | "openai-responses"
+  | "anthropic-messages"
+  | "gemini"
+  | "bedrock-converse"
+  /** Anthropic's Messages body inside Bedrock's InvokeModel envelope (`api: invoke`). */
+  | "bedrock-anthropic";

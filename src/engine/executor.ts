@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { ChatCodec, EmbeddingsCodec, EncodedRequest, EncodeTarget, Warning } from "../codecs/codec.js";
+import { betaCloudOf, partitionBetas } from "../catalog/anthropic-betas.js";
 import type { ChatRequest, Dialect } from "../core/chat-request.js";
 import type { ChatResult } from "../core/chat-result.js";
 import type { EmbeddingsDialect, EmbeddingsRequest, EmbeddingsResult } from "../core/embeddings.js";
@@ -147,9 +148,7 @@ export class Executor {
     // Promise chains rather than nested async functions: fewer microtasks on the hot path.
     return this.#walk(plan, attempts, cancellation, "whole", (candidate, record, timeouts) => {
       const { transport, codec } = this.#chatPipeline(candidate);
-      const encoded = this.#encode(candidate, () =>
-        codec.encodeChatRequest(request, encodeTarget(candidate)),
-      );
+      const encoded = this.#encode(candidate, () => encodeChat(codec, request, candidate));
       return this.#sendForJson(
         codec,
         transport,
@@ -181,9 +180,7 @@ export class Executor {
       "stream",
       async (candidate, record, timeouts, started) => {
         const { transport, codec } = this.#chatPipeline(candidate);
-        const encoded = this.#encode(candidate, () =>
-          codec.encodeChatRequest(request, encodeTarget(candidate)),
-        );
+        const encoded = this.#encode(candidate, () => encodeChat(codec, request, candidate));
         const answer = await this.#send(
           this.#exchange.streaming,
           transport,
@@ -611,6 +608,30 @@ function sleepUnlessCancelled(ms: number, cancellation: Cancellation): Promise<v
       resolve();
     }, ms);
   });
+}
+
+/**
+ * Encodes a chat request for one offering, after stripping the `anthropic-beta` flags its cloud does not
+ * take (catalog/anthropic-betas.ts), each named in a warning. A flag the request needs and the cloud
+ * lacks never gets here: the planner left that offering out.
+ */
+function encodeChat(codec: ChatCodec<unknown>, request: ChatRequest, candidate: Candidate): EncodedRequest {
+  const betas = request.betas;
+  if (betas === undefined || betas.length === 0)
+    return codec.encodeChatRequest(request, encodeTarget(candidate));
+  const { provider, offering } = candidate;
+  const { taken, stripped } = partitionBetas(betas, betaCloudOf(provider.kind, offering));
+  const encoded = codec.encodeChatRequest(
+    stripped.length === 0 ? request : { ...request, betas: taken },
+    encodeTarget(candidate),
+  );
+  if (stripped.length === 0) return encoded;
+  const warning: Warning = {
+    code: "parameter_ignored",
+    param: "anthropic-beta",
+    message: `anthropic-beta ${stripped.join(" ")} ${stripped.length === 1 ? "is" : "are"} not taken by ${provider.id} (${offering.dialect}) and ${stripped.length === 1 ? "was" : "were"} stripped`,
+  };
+  return { body: encoded.body, warnings: [warning, ...encoded.warnings] };
 }
 
 function encodeTarget(candidate: Candidate): EncodeTarget {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { CONTEXT_1M_BETA } from "../catalog/anthropic-betas.js";
 import type { Capability, KeyConfig, ModelConfig } from "../config/types.js";
 import type { ChatRequest } from "../core/chat-request.js";
 import { GatewayError } from "../errors/gateway-error.js";
@@ -77,7 +78,10 @@ export function planFeatures(
     providers: headerValue(headers["x-switchyard-providers"]),
     region: headerValue(headers["x-switchyard-region"]),
   });
-  const needsTokens = chat !== undefined && planner.needsPromptTokens(tenant, overrides);
+  // A prompt's size also decides whether a cloud without `context-1m-2025-08-07` can serve it.
+  const needsTokens =
+    chat !== undefined &&
+    (planner.needsPromptTokens(tenant, overrides) || chat.betas?.includes(CONTEXT_1M_BETA) === true);
   // Only the first request that needs a token count waits for the tokenizer to load.
   if (needsTokens && !tokenizerReady())
     return loadTokenizer().then(() => planFeatures(services, tenant, headers, model, chat));
@@ -85,12 +89,10 @@ export function planFeatures(
     model,
     capabilities: chat === undefined ? [] : requiredCapabilities(chat, openaiFields).map(([need]) => need),
     stream: chat?.stream ?? false,
-    promptTokens:
-      chat !== undefined && planner.needsPromptTokens(tenant, overrides)
-        ? countPromptTokens(chat)
-        : undefined,
+    promptTokens: needsTokens && chat !== undefined ? countPromptTokens(chat) : undefined,
     maxOutputTokens: chat?.maxOutputTokens,
     inputs: chat === undefined ? undefined : requestInputs(chat),
+    betas: chat?.betas,
   };
   return { features, overrides };
 }

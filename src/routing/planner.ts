@@ -1,4 +1,5 @@
 import { availabilityAt, type Availability, type CatalogView } from "../catalog/agreements.js";
+import { betaCloudOf, contextWindowWith, missingNeededBeta } from "../catalog/anthropic-betas.js";
 import { regionMatches } from "../catalog/regions.js";
 import { formatTime } from "../catalog/time.js";
 import type { InputLimits } from "../codecs/codec.js";
@@ -33,6 +34,8 @@ export interface RequestFeatures {
   readonly maxOutputTokens: number | undefined;
   /** The forms of input (image links, inline images) some dialects cannot carry; none when absent. */
   readonly inputs?: RequestInputs | undefined;
+  /** The client's `anthropic-beta` flags: a cloud that lacks one the request needs is left out. */
+  readonly betas?: readonly string[] | undefined;
 }
 
 /** Per-request narrowing of the tenant's policy (headers `x-switchyard-*`), already validated. */
@@ -61,7 +64,8 @@ export interface PlanInput {
 /**
  * Makes the plan for one request: a pure function of its inputs (same inputs, same plan).
  * Offerings outside the tenant's boundary, ineligible at `now`, lacking a needed capability, whose
- * dialect cannot carry the request's inputs (an image link to Bedrock Converse), over `max_price` or
+ * dialect cannot carry the request's inputs (an image link to Bedrock Converse), whose cloud lacks an
+ * `anthropic-beta` flag the request needs (a 1M-token prompt), over `max_price` or
  * behind an open circuit (for streams, also the streams' own) are excluded with a reason and its kind; the rest are ordered by the
  * strategy. The tenant's model fallbacks follow the model's own candidates (except for `pinned`).
  */
@@ -128,7 +132,7 @@ function planModel(
       excluded.push({ offering, reason: boundary, boundary: true, kind: "boundary" });
       continue;
     }
-    const reason = exclusionReason(offering, input);
+    const reason = exclusionReason(offering, provider, input);
     if ("kind" in reason) {
       excluded.push({ offering, boundary: false, ...reason });
       continue;
@@ -183,6 +187,7 @@ type Excluded = Omit<Exclusion, "offering" | "boundary">;
 /** Why an offering inside the boundary cannot serve this request now, or what it needs to know if it can. */
 function exclusionReason(
   offering: OfferingConfig,
+  provider: ProviderConfig,
   input: PlanInput,
 ): Excluded | { health: OfferingHealth | undefined; availability: Availability; price: Price | undefined } {
   const { overrides, policy, request, now } = input;
@@ -208,6 +213,17 @@ function exclusionReason(
   const limit = inputLimitHit(input.inputLimits?.get(offering.dialect), request.inputs);
   if (limit !== undefined)
     return { reason: `${limit.param}: ${limit.reason}`, kind: "input", param: limit.param };
+  const betas = request.betas;
+  const betaCloud = betas === undefined ? undefined : betaCloudOf(provider.kind, offering);
+  if (betas !== undefined) {
+    const missing = missingNeededBeta(betas, betaCloud, request);
+    if (missing !== undefined)
+      return {
+        reason: `anthropic-beta ${missing.flag}: ${missing.reason}, which ${provider.id} does not take`,
+        kind: "input",
+        param: "anthropic-beta",
+      };
+  }
   // The price in force at the plan's instant, as the ledger will bill it.
   const price = priceAt(offering, now);
   const { input: maxInput, output: maxOutput } = policy.maxPrice;
@@ -218,13 +234,15 @@ function exclusionReason(
     if (maxOutput !== undefined && price.output > maxOutput)
       return ineligible(`output price $${price.output}/1M is over max_price $${maxOutput}/1M`);
   }
+  // `context-1m-2025-08-07`, sent and taken, opens the 1M window.
+  const contextWindow = contextWindowWith(offering.contextWindow, betas, betaCloud);
   if (
     request.promptTokens !== undefined &&
-    offering.contextWindow !== undefined &&
-    request.promptTokens > offering.contextWindow
+    contextWindow !== undefined &&
+    request.promptTokens > contextWindow
   )
     return ineligible(
-      `prompt of ${request.promptTokens} tokens exceeds the context window of ${offering.contextWindow}`,
+      `prompt of ${request.promptTokens} tokens exceeds the context window of ${contextWindow}`,
     );
   const health = input.health.of(offering.id, now, request.stream ? "stream" : "whole");
   if (health?.state === "open" && health.openUntil !== undefined && health.openUntil > now) {

@@ -144,7 +144,9 @@ export class PlanningService {
       at === undefined &&
       (strategy === "preferred" || strategy === "pinned") &&
       overrides.providers === undefined &&
-      overrides.regions === undefined;
+      overrides.regions === undefined &&
+      // A request's beta flags may exclude offerings by its prompt size: planned each time.
+      request.betas === undefined;
     const input = {
       catalog: this.#config,
       policy,

@@ -1,4 +1,5 @@
 import type { AnthropicProviderConfig } from "../config/types.js";
+import { BETA_FIELD } from "../codecs/anthropic-messages/betas.js";
 import { splitUrl, type Transport } from "./transport.js";
 
 /**
@@ -24,7 +25,15 @@ export function anthropicTransport(provider: AnthropicProviderConfig): Transport
       if (call.operation !== "chat") {
         throw new Error(`provider ${provider.id}: Anthropic has no ${call.operation} API`);
       }
-      return { path, headers, body: JSON.stringify(call.body) };
+      const betas = call.body[BETA_FIELD];
+      if (!Array.isArray(betas)) return { path, headers, body: JSON.stringify(call.body) };
+      // The codec carries the flags in the body; Anthropic takes them as the `anthropic-beta` header.
+      const { [BETA_FIELD]: _betas, ...body } = call.body;
+      return {
+        path,
+        headers: { ...headers, "anthropic-beta": betas.join(",") },
+        body: JSON.stringify(body),
+      };
     },
   };
 }

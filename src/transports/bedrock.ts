@@ -17,6 +17,8 @@ export function encodeModelId(modelId: string): string {
 
 function operationPath(call: UpstreamCall): string {
   if (call.operation === "embeddings") return "invoke";
+  // Claude with Anthropic's Messages body (`api: invoke`): InvokeModel / InvokeModelWithResponseStream.
+  if (call.dialect === "bedrock-anthropic") return call.stream ? "invoke-with-response-stream" : "invoke";
   return call.stream ? "converse-stream" : "converse";
 }
 
@@ -26,11 +28,13 @@ export interface BedrockTransportOptions {
 }
 
 /**
- * AWS Bedrock runtime: `/model/{modelId}/converse`, `/converse-stream` and `/invoke`.
+ * AWS Bedrock runtime: `/model/{modelId}/converse`, `/converse-stream`, `/invoke` (embeddings, and Claude
+ * with `api: invoke`) and `/invoke-with-response-stream`.
  * Login: SigV4 (service `bedrock`, the provider's region, a session token when configured), computed over
  * exactly the body string that is sent and the `host` of the configured endpoint; or a Bedrock API key as
  * Bearer, with headers built once per path.
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/welcome.html
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
 export function bedrockTransport(

@@ -1,3 +1,4 @@
+import { BETA_FIELD } from "../codecs/anthropic-messages/betas.js";
 import type { VertexProviderConfig } from "../config/types.js";
 import { serviceAccountTokenSource, type AccessTokenSource } from "./google-auth.js";
 import { splitUrl, type Transport, type UpstreamCall, type UpstreamRequest } from "./transport.js";
@@ -32,8 +33,18 @@ function resourcePath(call: UpstreamCall): string {
  */
 function body(call: UpstreamCall): string {
   if (call.operation !== "chat" || call.dialect !== "anthropic-messages") return JSON.stringify(call.body);
-  const { model: _model, ...rest } = call.body;
+  const { model: _model, [BETA_FIELD]: _betas, ...rest } = call.body;
   return JSON.stringify({ anthropic_version: VERTEX_ANTHROPIC_VERSION, ...rest });
+}
+
+/**
+ * Claude's `anthropic-beta` flags: the codec carries them in the body, Vertex takes them as the header
+ * (as Anthropic does). The shared header object is reused when there are none.
+ */
+function withBetas(call: UpstreamCall, headers: Record<string, string>): Record<string, string> {
+  const betas = call.body[BETA_FIELD];
+  if (call.dialect !== "anthropic-messages" || !Array.isArray(betas)) return headers;
+  return { ...headers, "anthropic-beta": betas.join(",") };
 }
 
 export interface VertexTransportOptions {
@@ -76,7 +87,7 @@ export function vertexTransport(
     return {
       providerId: provider.id,
       origin,
-      prepare: (call) => ({ path: path(call), headers, body: body(call) }),
+      prepare: (call) => ({ path: path(call), headers: withBetas(call, headers), body: body(call) }),
     };
   }
 
@@ -92,7 +103,7 @@ export function vertexTransport(
       headers = { ...baseHeaders, authorization: `Bearer ${token}` };
       headersToken = token;
     }
-    return { path: path(call), headers, body: body(call) };
+    return { path: path(call), headers: withBetas(call, headers), body: body(call) };
   };
   return {
     providerId: provider.id,

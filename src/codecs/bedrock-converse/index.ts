@@ -1,4 +1,12 @@
-import type { ChatCodec, EmbeddingsCodec, FrameLimits, InputLimits } from "../codec.js";
+import type {
+  ChatCodec,
+  EmbeddingsCodec,
+  EncodedRequest,
+  EncodeTarget,
+  FrameLimits,
+  InputLimits,
+} from "../codec.js";
+import type { ChatRequest } from "../../core/chat-request.js";
 import { AwsEventStreamParser, type AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { decodeBedrockError } from "./decode-error.js";
 import { decodeBedrockConverseResponse } from "./decode-response.js";
@@ -19,11 +27,29 @@ const BEDROCK_INPUT_LIMITS: InputLimits = Object.freeze({
   },
 });
 
+/**
+ * Claude's `anthropic-beta` flags ride Converse in `additionalModelRequestFields.anthropic_beta`, beside
+ * any field a Bedrock-dialect client passed there. Only the flags the cloud takes arrive here (and none
+ * for a model of another vendor): the executor strips the rest with a warning.
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html
+ */
+function encodeConverseWithBetas(request: ChatRequest, target: EncodeTarget): EncodedRequest {
+  const encoded = encodeBedrockConverseRequest(request, target);
+  const betas = request.betas;
+  if (betas === undefined || betas.length === 0) return encoded;
+  const extra = encoded.body["additionalModelRequestFields"];
+  const fields = typeof extra === "object" && extra !== null ? (extra as Record<string, unknown>) : {};
+  return {
+    body: { ...encoded.body, additionalModelRequestFields: { ...fields, anthropic_beta: [...betas] } },
+    warnings: encoded.warnings,
+  };
+}
+
 /** The `bedrock-converse` dialect: Bedrock's Converse and ConverseStream, whatever the model family. */
 export const bedrockConverseCodec: ChatCodec<AwsEventStreamMessage> = Object.freeze({
   dialect: "bedrock-converse",
   inputLimits: BEDROCK_INPUT_LIMITS,
-  encodeChatRequest: encodeBedrockConverseRequest,
+  encodeChatRequest: encodeConverseWithBetas,
   decodeChatResponse: decodeBedrockConverseResponse,
   createFrameParser: (limits?: FrameLimits) => new AwsEventStreamParser(limits),
   createStreamDecoder: createBedrockStreamDecoder,

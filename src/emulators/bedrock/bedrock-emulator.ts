@@ -10,6 +10,12 @@ import { awsError, injectedAwsError, sendAwsError, validation, type AwsError } f
 import { answerConverse, converseBody, converseStreamEvents } from "./converse-reply.js";
 import { parseConverseRequest } from "./converse-request.js";
 import { writeEventStream } from "./event-stream-writer.js";
+import {
+  invokeClaude,
+  invokeClaudeBody,
+  invokeClaudeStreamEvents,
+  isClaudeModelId,
+} from "./invoke-claude.js";
 import { invokeEmbeddings } from "./invoke-embeddings.js";
 import { verifyLogin, type BedrockCredentials } from "./sigv4.js";
 
@@ -27,13 +33,14 @@ export interface BedrockEmulatorOptions {
   credentials: BedrockCredentials;
 }
 
-type Operation = "converse" | "converse-stream" | "invoke";
+type Operation = "converse" | "converse-stream" | "invoke" | "invoke-with-response-stream";
 
-const routePattern = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
+const routePattern = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/;
 
 /**
- * Starts a Bedrock runtime emulator: Converse, ConverseStream (binary event stream) and InvokeModel for
- * embeddings, behind SigV4 (or a Bedrock API key), with the shared fault controls.
+ * Starts a Bedrock runtime emulator: Converse, ConverseStream (binary event stream), InvokeModel for
+ * embeddings, and InvokeModel / InvokeModelWithResponseStream for Claude with Anthropic's Messages body,
+ * behind SigV4 (or a Bedrock API key), with the shared fault controls.
  */
 export async function startBedrockEmulator(options: BedrockEmulatorOptions): Promise<RunningEmulator> {
   const name = options.name ?? "bedrock";
@@ -94,8 +101,10 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
     );
     if (denied !== undefined) return fail(denied);
 
-    const stream = operation === "converse-stream";
-    const fault = faults.take({ operation: operation === "invoke" ? "embeddings" : "chat", stream });
+    const stream = operation === "converse-stream" || operation === "invoke-with-response-stream";
+    const invoke = operation === "invoke" || operation === "invoke-with-response-stream";
+    const claude = invoke && isClaudeModelId(modelId);
+    const fault = faults.take({ operation: invoke && !claude ? "embeddings" : "chat", stream });
     if (fault?.latency_ms !== undefined && !(await sleep(fault.latency_ms, controller.signal))) return;
     if (fault?.reset === true) {
       request.socket.resetAndDestroy();
@@ -116,6 +125,37 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
     }
 
     const headers = { "x-amzn-requestid": uuidFrom(seed) };
+    if (claude) {
+      const invoked = invokeClaude(modelId, json.value, seed);
+      if (!invoked.ok) return fail(invoked.error);
+      const { reply } = invoked.call;
+      if (stream) {
+        return writeEventStream(response, invokeClaudeStreamEvents(invoked.call, Date.now() - startedAt), {
+          headers: { ...headers, "x-amzn-bedrock-content-type": "application/json" },
+          pacing,
+          seed,
+          signal: controller.signal,
+          ...streamFaults(fault),
+        });
+      }
+      const { firstMs, perTokenMs } = pacingDelays(pacing);
+      if (!(await sleep(firstMs + reply.outputTokens * perTokenMs, controller.signal))) return;
+      const text = JSON.stringify(invokeClaudeBody(invoked.call));
+      if (response.destroyed) return;
+      response.writeHead(200, {
+        ...headers,
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(text)),
+        "x-amzn-bedrock-input-token-count": String(reply.inputTokens),
+        "x-amzn-bedrock-output-token-count": String(reply.outputTokens),
+        "x-amzn-bedrock-invocation-latency": String(Date.now() - startedAt),
+      });
+      response.end(text);
+      return;
+    }
+    if (operation === "invoke-with-response-stream") {
+      return fail(validation(`The emulator streams InvokeModel only for Claude models, not ${modelId}.`));
+    }
     if (operation === "invoke") {
       const result = invokeEmbeddings(modelId, json.value, seed);
       if (!result.ok) return fail(result.error);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseInstant } from "../../catalog/time.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { withBetas } from "../../ingress/anthropic/betas.js";
 import { parseChatRequest } from "../../ingress/openai/parse-chat-request.js";
 import { planJson } from "../../routing/explain.js";
 import { readModelRequest } from "../body.js";
@@ -13,7 +14,7 @@ import type { RequestContext } from "./context.js";
 /**
  * `POST /admin/plan[?tenant=T][&at=YYYY-MM-DD]`: the plan the gateway would make for this chat
  * request body, with live health, without sending it anywhere. The `x-switchyard-*` override headers
- * apply as they would to the request itself. Needs an admin key; the tenant defaults to the key's.
+ * apply as they would to the request itself, and so does `anthropic-beta`. Needs an admin key; the tenant defaults to the key's.
  */
 export async function adminPlan(
   services: GatewayServices,
@@ -30,8 +31,12 @@ export async function adminPlan(
   const at = atText === undefined ? undefined : parseInstant(atText);
   if (atText !== undefined && at === undefined)
     throw new GatewayError("invalid_request", `at: "${atText}" is not a date (YYYY-MM-DD)`, { param: "at" });
-  const chat = parseChatRequest(
-    await readModelRequest(request, services.config.server.bodyLimitBytes, context.cancellation, undefined),
+  // An `anthropic-beta` header is planned as the Anthropic ingress would (a flag may exclude offerings).
+  const chat = withBetas(
+    parseChatRequest(
+      await readModelRequest(request, services.config.server.bodyLimitBytes, context.cancellation, undefined),
+    ),
+    request.headers["anthropic-beta"],
   );
   if (!services.config.models.has(chat.model))
     throw new GatewayError("model_not_found", `The model \`${chat.model}\` does not exist.`, {

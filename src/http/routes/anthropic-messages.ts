@@ -7,6 +7,7 @@ import {
   loadTokenCounter,
   type TextTokenCounter,
 } from "../../ingress/anthropic/count-tokens.js";
+import { withBetas } from "../../ingress/anthropic/betas.js";
 import { encodeMessagesResponse } from "../../ingress/anthropic/encode-messages-response.js";
 import { createEventEncoder } from "../../ingress/anthropic/encode-messages-stream.js";
 import {
@@ -24,8 +25,9 @@ export function isAnthropicPath(path: string): boolean {
 
 /**
  * `POST /v1/messages`: the same key, plan and executor as `/v1/chat/completions`, with Anthropic's
- * request, response, stream and error shapes. The `anthropic-version` and `anthropic-beta` headers
- * are accepted and not required: the gateway speaks one version of the API.
+ * request, response, stream and error shapes. `anthropic-version` is accepted and not required (the
+ * gateway speaks one version of the API); `anthropic-beta` flags go to each cloud that takes them
+ * (catalog/anthropic-betas.ts) and are stripped, with a warning, where it does not.
  */
 export async function anthropicMessages(
   services: GatewayServices,
@@ -34,7 +36,7 @@ export async function anthropicMessages(
   context: RequestContext,
 ): Promise<void> {
   const body = await readJsonBody(request, services.config.server.bodyLimitBytes, context.cancellation);
-  const chat = parseMessagesRequest(body);
+  const chat = withBetas(parseMessagesRequest(body), request.headers["anthropic-beta"]);
   // message_start needs the input tokens before the upstream reports them (most do at the end): the
   // gateway's own count stands in. Only the first stream waits for the tokenizer to load.
   const countText = chat.stream ? await loadTokenCounter() : undefined;
