@@ -5,7 +5,8 @@ import type { RequestReport } from "../core/request-report.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import type { Plan } from "../routing/plan.js";
 import type { CounterStore } from "./counters.js";
-import { formatReset, Governor, type SpendSource } from "./governor.js";
+import { Governor, type SpendSource } from "./governor.js";
+import { formatReset } from "./refusals.js";
 import { MemoryCounters } from "./memory-counters.js";
 
 const logger = pino({ level: "silent" });
