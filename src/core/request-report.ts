@@ -37,6 +37,8 @@ export interface RequestReport {
   readonly errorCode: string | undefined;
   /** `code=param` of each warning the client was told about. */
   readonly warnings: readonly string[];
+  /** What the request needed from its offering (`chat`, `tools`, `vision`, `json`, `embeddings`), once resolved. */
+  readonly capabilities: readonly string[] | undefined;
 }
 
 export type IngressFormat = "openai" | "anthropic" | "azure";

@@ -122,6 +122,7 @@ export function buildReport(
     status: response.headersSent ? response.statusCode : CLIENT_CLOSED_REQUEST,
     errorCode: trace.error?.code,
     warnings: route === undefined ? [] : route.warnings.map((warning) => `${warning.code}=${warning.param}`),
+    capabilities: trace.capabilities,
   };
 }
 

@@ -10,7 +10,13 @@ import { addRouteHeaders } from "../http/route-headers.js";
 import type { RequestContext } from "../http/routes/context.js";
 import { SseSink, type SseEncoder } from "../http/sse-sink.js";
 import type { GatewayServices } from "./compose.js";
-import { planChat, planFor, resolveModel, type CapabilityFields } from "./plan-steps.js";
+import {
+  planChat,
+  planFor,
+  requiredCapabilities,
+  resolveModel,
+  type CapabilityFields,
+} from "./plan-steps.js";
 import { tracedSink, type RequestTrace } from "./request-trace.js";
 import { affinityKeyOf } from "../routing/affinity.js";
 import { countPromptTokens, loadTokenizer, tokenizerReady } from "../routing/prompt-tokens.js";
@@ -73,6 +79,10 @@ export async function serveChat(
   trace.model = chat.model;
   trace.stream = chat.stream;
   trace.chat = chat;
+  trace.capabilities = [
+    "chat",
+    ...requiredCapabilities(chat, ingress.fields).map(([capability]) => capability),
+  ];
   const planned = planChat(services, key, context.requestHeaders, chat, ingress.fields);
   // A promise only while the tokenizer loads for the first request that needs it.
   let plan = planned instanceof Promise ? await planned : planned;
@@ -129,6 +139,7 @@ export async function serveEmbeddings(
   const key = requireKey(context);
   const trace = context.trace;
   trace.model = embeddings.model;
+  trace.capabilities = ["embeddings"];
   resolveModel(services, key, embeddings.model, "embeddings");
   const planned = planFor(services, key, context.requestHeaders, {
     model: embeddings.model,

@@ -25,6 +25,8 @@ export class RequestTrace {
   stream = false;
   /** The canonical request, kept only so usage can be estimated when the provider reports none. */
   chat: ChatRequest | undefined;
+  /** What the request needs from an offering (`chat` and its features, or `embeddings`), once resolved. */
+  capabilities: readonly string[] | undefined;
   /** The conversation this request belongs to, for cache-aware affinity (routing/affinity.ts). */
   affinity: AffinityKey | undefined;
   /** The offering that answered (a stream: once it opened). */

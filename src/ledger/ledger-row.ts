@@ -45,4 +45,9 @@ export interface LedgerRow {
   readonly errorCode: string | null;
   /** Comma-separated `code=param` warnings. */
   readonly warnings: string;
+  /**
+   * Comma-separated capabilities the request needed (`chat,tools`, `embeddings`); null when not recorded
+   * (rows from before migration 0004).
+   */
+  readonly capabilities: string | null;
 }

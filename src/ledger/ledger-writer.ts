@@ -48,6 +48,7 @@ export function toLedgerRow(report: RequestReport): LedgerRow {
     status: report.status,
     errorCode: report.errorCode ?? null,
     warnings: report.warnings.join(","),
+    capabilities: report.capabilities === undefined ? null : report.capabilities.join(","),
   };
 }
 

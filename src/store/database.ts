@@ -98,4 +98,6 @@ export interface LedgerEntriesTable {
   readonly status: number;
   readonly error_code: string | null;
   readonly warnings: string;
+  /** Comma-separated capabilities the request needed; null on rows from before migration 0004. */
+  readonly capabilities: string | null;
 }

@@ -29,7 +29,7 @@ export interface LedgerStore {
   spendUsd(filter?: LedgerFilter): Promise<number>;
 }
 
-const columnCount = 33;
+const columnCount = 34;
 /**
  * The most rows one INSERT carries: SQLite binds at most 32,766 parameters per statement, PostgreSQL
  * 65,535, and every row takes one per column.
@@ -84,6 +84,7 @@ export const ledgerColumnLayout: LedgerColumnLayout = [
   ["status", "status", "value"],
   ["error_code", "errorCode", "value"],
   ["warnings", "warnings", "value"],
+  ["capabilities", "capabilities", "value"],
 ];
 
 /**
@@ -256,6 +257,7 @@ export function toLedgerRecord(row: LedgerRow): Insertable<LedgerEntriesTable> {
     status: row.status,
     error_code: row.errorCode,
     warnings: row.warnings,
+    capabilities: row.capabilities,
   };
 }
 
@@ -294,5 +296,6 @@ function fromRecord(record: Selectable<LedgerEntriesTable>): LedgerRow {
     status: record.status,
     errorCode: record.error_code,
     warnings: record.warnings,
+    capabilities: record.capabilities,
   };
 }

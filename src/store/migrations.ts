@@ -132,6 +132,13 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  "0004_ledger_capabilities": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // What each request needed (chat, tools, vision, json, embeddings): the what-if report re-prices a
+      // request only on offerings that had them. Rows written before this migration have none (null).
+      await db.schema.alterTable("ledger_entries").addColumn("capabilities", "text").execute();
+    },
+  },
 };
 
 /** The names of the Migrator's own bookkeeping tables. */

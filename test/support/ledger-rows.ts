@@ -51,6 +51,7 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     status: 200,
     errorCode: null,
     warnings: "unsupported_parameter=logit_bias",
+    capabilities: "chat,tools",
     ...overrides,
   };
 }

@@ -29,6 +29,7 @@ export function requestReport(overrides: Partial<RequestReport> = {}): RequestRe
     status: 200,
     errorCode: undefined,
     warnings: [],
+    capabilities: ["chat"],
     ...overrides,
   };
 }

@@ -166,6 +166,7 @@ export function requestReport(overrides: Partial<RequestReport> = {}): RequestRe
     status: 200,
     errorCode: undefined,
     warnings: ["unsupported_parameter=logit_bias", "reasoning_effort=reasoning.effort"],
+    capabilities: ["chat", "tools"],
     ...overrides,
   };
 }

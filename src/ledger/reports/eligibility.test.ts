@@ -57,6 +57,29 @@ describe("eligibilityOf", () => {
     });
   });
 
+  it("the capabilities a row records decide; a row without them counts every feature of the serving offering", () => {
+    // gpt-x@gcp is chat only; gpt-x@azure (which served) has tools.
+    const gcp = offering("gpt-x@gcp");
+    const azure = offering("gpt-x@azure");
+    const at = { ...row, startedAt: Date.parse("2026-11-05T00:00:00Z") };
+    expect(eligibilityOf(gcp, { ...at, capabilities: "chat" }, azure, defaults, fixtureConfig)).toMatchObject(
+      {
+        eligible: true,
+      },
+    );
+    expect(eligibilityOf(gcp, { ...at, capabilities: "chat,tools" }, azure, defaults, fixtureConfig)).toEqual(
+      {
+        eligible: false,
+        why: "capability",
+        reason: "no tools support on this offering",
+      },
+    );
+    expect(eligibilityOf(gcp, { ...at, capabilities: null }, azure, defaults, fixtureConfig)).toMatchObject({
+      eligible: false,
+      why: "capability",
+    });
+  });
+
   it("no price in force then", () => {
     const unpriced = { ...offering("gpt-x@aws"), prices: [] };
     expect(eligibilityOf(unpriced, row, undefined, defaults, fixtureConfig)).toMatchObject({

@@ -22,14 +22,15 @@ export type Eligibility =
 
 /** Capabilities the ledger can tell a request used beyond its endpoint's own; see `needs`. */
 const FEATURES: readonly Capability[] = ["tools", "vision", "json"];
+const KNOWN: ReadonlySet<string> = new Set<Capability>(["chat", "embeddings", ...FEATURES]);
 
 /**
  * Whether `offering` could have served the request of `row` at the row's own time, checked in the
  * planner's order: the tenant's boundary (allowed and denied providers and regions), agreements and
  * availability windows then, capabilities and the context window, the tenant's max_price, and a price
- * in force to re-price with. The ledger does not record which features (tools, images, JSON) a
- * request used, so an offering lacking one the serving offering had is counted as unable to serve:
- * a saving is never claimed on traffic that might not have moved.
+ * in force to re-price with. The ledger records which features (tools, images, JSON) a request needed;
+ * for older rows that do not say, an offering lacking one the serving offering had is counted as unable
+ * to serve: a saving is never claimed on traffic that might not have moved.
  */
 export function eligibilityOf(
   offering: OfferingConfig,
@@ -63,8 +64,13 @@ export function eligibilityOf(
   return { eligible: true, price };
 }
 
-/** What the request surely needed (its endpoint's capability) and what it may have (the server's features). */
+/**
+ * What the request needed: as recorded in its row; for rows from before that was recorded, its endpoint's
+ * capability and every feature the serving offering had (it may have used them).
+ */
 function needs(row: LedgerRow, served: OfferingConfig | undefined): Capability[] {
+  if (row.capabilities !== null && row.capabilities !== "")
+    return row.capabilities.split(",").filter((name): name is Capability => KNOWN.has(name));
   const own: Capability[] = [row.endpoint === "embeddings" ? "embeddings" : "chat"];
   if (served === undefined) return own;
   return [...own, ...FEATURES.filter((feature) => served.capabilities.has(feature))];

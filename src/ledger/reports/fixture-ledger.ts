@@ -111,6 +111,7 @@ export function ledgerRow(
     status: 200,
     errorCode: null,
     warnings: "",
+    capabilities: null,
     ...fields,
   };
 }
