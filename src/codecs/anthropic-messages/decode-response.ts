@@ -57,7 +57,12 @@ export function decodeAnthropicMessagesResponse(body: unknown): ChatResult {
       }
       case "redacted_thinking":
         if (typeof block["data"] === "string") {
-          blocks.push({ type: "reasoning", thinking: "", redactedData: block["data"], issuer: ANTHROPIC_ISSUER });
+          blocks.push({
+            type: "reasoning",
+            thinking: "",
+            redactedData: block["data"],
+            issuer: ANTHROPIC_ISSUER,
+          });
         }
         break;
       case "tool_use": {

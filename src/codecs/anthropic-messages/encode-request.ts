@@ -63,7 +63,8 @@ class BodyBuilder {
  */
 function withCache(block: WireObject, cache: CacheControl | undefined): WireObject {
   if (cache === undefined) return block;
-  block["cache_control"] = cache.ttl === undefined ? { type: cache.type } : { type: cache.type, ttl: cache.ttl };
+  block["cache_control"] =
+    cache.ttl === undefined ? { type: cache.type } : { type: cache.type, ttl: cache.ttl };
   return block;
 }
 
@@ -118,7 +119,11 @@ function encodeUserContent(
  * (`thinking` with its signature, `redacted_thinking` with its data); others are dropped with a warning.
  * @see https://docs.claude.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
  */
-function encodeAssistantContent(message: AssistantMessage, index: number, builder: BodyBuilder): WireObject[] {
+function encodeAssistantContent(
+  message: AssistantMessage,
+  index: number,
+  builder: BodyBuilder,
+): WireObject[] {
   const blocks: WireObject[] = [];
   for (const part of message.content) {
     if (part.type === "text") {

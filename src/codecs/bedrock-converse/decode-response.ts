@@ -74,7 +74,12 @@ export function decodeBedrockConverseResponse(body: unknown): ChatResult {
             : { type: "reasoning", thinking, issuer: converseIssuer(false) },
         );
       } else if (typeof redacted === "string" && redacted !== "") {
-        blocks.push({ type: "reasoning", thinking: "", redactedData: redacted, issuer: converseIssuer(true) });
+        blocks.push({
+          type: "reasoning",
+          thinking: "",
+          redactedData: redacted,
+          issuer: converseIssuer(true),
+        });
       }
     }
   }

@@ -16,9 +16,7 @@ export type ContentBlock =
   | { text: string }
   | CachePointBlock
   | {
-      reasoningContent:
-        | { reasoningText: { text: string; signature: string } }
-        | { redactedContent: string };
+      reasoningContent: { reasoningText: { text: string; signature: string } } | { redactedContent: string };
     }
   | { image: { format: ImageFormat; source: { bytes: string } } }
   | { toolUse: { toolUseId: string; name: string; input: Record<string, unknown> } }

@@ -148,7 +148,10 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
           const head =
             open?.kind === "thinking" && !open.signed
               ? ""
-              : openBlock({ kind: "thinking", signed: false }, '{"type":"thinking","thinking":"","signature":""}');
+              : openBlock(
+                  { kind: "thinking", signed: false },
+                  '{"type":"thinking","thinking":"","signature":""}',
+                );
           return (
             head + delta(blocks - 1, `{"type":"thinking_delta","thinking":${JSON.stringify(part.delta)}}`)
           );
@@ -158,7 +161,10 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
           const head =
             open?.kind === "thinking" && !open.signed
               ? ""
-              : openBlock({ kind: "thinking", signed: false }, '{"type":"thinking","thinking":"","signature":""}');
+              : openBlock(
+                  { kind: "thinking", signed: false },
+                  '{"type":"thinking","thinking":"","signature":""}',
+                );
           open = { kind: "thinking", signed: true };
           return (
             head +
