@@ -13,6 +13,11 @@ export interface PromptSegment {
 export interface CacheUse {
   readonly read: number;
   readonly write: number;
+  /**
+   * The prompt's token count: the caller's, or the pieces' own count when that is larger (the pieces
+   * are counted as the JSON sent), so reads and writes never exceed the input they are part of.
+   */
+  readonly total: number;
 }
 
 export interface PromptCacheOptions {
@@ -53,7 +58,8 @@ export class PromptCache {
       if (segment.breakpointTtlMs !== undefined)
         points.push({ key: hash, tokens, ttlMs: segment.breakpointTtlMs });
     }
-    if (points.length === 0) return { read: 0, write: 0 };
+    const total = Math.max(totalTokens, tokens);
+    if (points.length === 0) return { read: 0, write: 0, total: totalTokens };
     const now = this.#now();
     let hit = -1;
     for (let index = points.length - 1; index >= 0; index -= 1) {
@@ -64,10 +70,10 @@ export class PromptCache {
       }
     }
     for (const point of points) this.#remember(point.key, now + point.ttlMs);
-    const read = Math.min(hit === -1 ? 0 : (points[hit]?.tokens ?? 0), totalTokens);
+    const read = hit === -1 ? 0 : (points[hit]?.tokens ?? 0);
     const last = points.at(-1)?.tokens ?? 0;
-    const write = hit === points.length - 1 ? 0 : Math.min(Math.max(0, last - read), totalTokens - read);
-    return { read, write };
+    const write = hit === points.length - 1 ? 0 : last - read;
+    return { read, write, total };
   }
 
   clear(): void {

@@ -40,6 +40,12 @@ const prices: Record<string, [number, number, number, number]> = {
   "aws-us-east-1": [3.3, 16.5, 0.33, 4.125],
 };
 
+/** The tool, described per run so that each run's prefix is new to the cache. */
+const toolFor = (label: string): Anthropic.Tool => ({
+  ...weatherTool,
+  description: `Current weather (${label})`,
+});
+
 const weatherTool: Anthropic.Tool = {
   name: "get_weather",
   description: "Current weather for a city",
@@ -106,7 +112,7 @@ describe.each([
     const question: Anthropic.MessageParam = { role: "user", content: "What is the weather in Paris?" };
     const first = await send(provider, stream, {
       system: system(label),
-      tools: [weatherTool],
+      tools: [toolFor(label)],
       messages: [question],
     });
     const [thinking, ...rest] = first.message.content;
@@ -138,7 +144,7 @@ describe.each([
     ];
     const second = await send(provider, stream, {
       system: system(label),
-      tools: [weatherTool],
+      tools: [toolFor(label)],
       messages: replay,
     });
     expect(second.message.content[0]?.type).toBe("thinking");
@@ -162,7 +168,7 @@ describe.each([
     );
     const refused = await send(provider, false, {
       system: system(label),
-      tools: [weatherTool],
+      tools: [toolFor(label)],
       messages: [question, { role: "assistant", content: forged }, replay[2] as Anthropic.MessageParam],
     }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(BadRequestError);

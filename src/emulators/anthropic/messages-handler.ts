@@ -128,6 +128,7 @@ export async function handleAnthropicMessages(
   }
   const segments = promptSegments(raw);
   const cached = options.claude.cache.use(model, segments, reply.inputTokens);
+  reply.inputTokens = cached.total;
   reply.cacheRead = cached.read;
   reply.cacheWrite = cached.write;
   reply.cacheWriteLong =

@@ -79,6 +79,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
     const segments = converseSegments(body);
     if (!segments.some((segment) => segment.breakpointTtlMs !== undefined)) return undefined;
     const cached = promptCache.use(modelId, segments, answer.inputTokens);
+    answer.inputTokens = cached.total;
     answer.cacheRead = cached.read;
     answer.cacheWrite = cached.write;
     return undefined;
