@@ -96,7 +96,7 @@ describe("encoding a Claude tool loop with thinking and breakpoints for Converse
     const encoded = bedrockConverseCodec.encodeChatRequest(request, {
       nativeModel: "us.anthropic.claude-sonnet-4-6",
     });
-    const body = encoded.body as Record<string, unknown>;
+    const body = encoded.body;
     expect(body["system"]).toEqual([{ text: "Be brief." }, { cachePoint: { type: "default" } }]);
     expect((body["toolConfig"] as { tools: unknown[] }).tools).toEqual([
       { toolSpec: { name: "get_weather", inputSchema: { json: { type: "object" } } } },
