@@ -7,7 +7,7 @@ import { parseMessagesRequest } from "../../ingress/anthropic/parse-messages-req
 import { anthropicMessagesCodec } from "./index.js";
 
 /** Issue 14: thinking blocks with their signatures, and prompt-cache usage, through the Anthropic dialect. */
-const issuer = { vendor: "anthropic", dialect: "anthropic-messages" };
+const issuer = { vendor: "anthropic", dialect: "anthropic-messages" } as const;
 
 function decodeLines(name: string): StreamPart[] {
   const decoder = anthropicMessagesCodec.createStreamDecoder();

@@ -5,7 +5,7 @@ import type { AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { bedrockConverseCodec } from "./index.js";
 
 /** Issue 14: Claude's reasoning (`reasoningContent`) and prompt caching (`cachePoint`) on Converse. */
-const claude = { vendor: "anthropic", dialect: "bedrock-converse" };
+const claude = { vendor: "anthropic", dialect: "bedrock-converse" } as const;
 
 describe("reference-reasoning-tool-use-cache.json (written from the wire-format reference §3.3–3.4)", () => {
   it("keeps the signed and the redacted reasoning, and counts cache reads and writes into input once", () => {
