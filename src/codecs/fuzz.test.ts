@@ -316,6 +316,8 @@ const partTypes = new Set<StreamPart["type"]>([
   "response-metadata",
   "text-delta",
   "reasoning-delta",
+  "reasoning-signature",
+  "reasoning-redacted",
   "tool-call-start",
   "tool-call-delta",
   "finish",

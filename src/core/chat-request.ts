@@ -6,9 +6,21 @@
 /** A piece of message content. */
 export type ContentPart = TextPart | ImagePart;
 
+/**
+ * A prompt-cache breakpoint: the prompt up to and including the part that carries it may be cached
+ * (Anthropic's `cache_control`, Bedrock's `cachePoint`). `ttl` is Anthropic's: 5 minutes unless `1h`.
+ * A cost hint, never content: a dialect without breakpoints leaves it out.
+ * @see https://docs.claude.com/en/docs/build-with-claude/prompt-caching
+ */
+export interface CacheControl {
+  readonly type: "ephemeral";
+  readonly ttl?: "5m" | "1h";
+}
+
 export interface TextPart {
   readonly type: "text";
   readonly text: string;
+  readonly cacheControl?: CacheControl;
 }
 
 export interface ImagePart {
@@ -16,7 +28,39 @@ export interface ImagePart {
   /** An https URL or a `data:<mime>;base64,...` URL. */
   readonly url: string;
   readonly detail?: "auto" | "low" | "high";
+  readonly cacheControl?: CacheControl;
 }
+
+/**
+ * Who produced a reasoning block, so an encoder can tell whether its signature can be checked by the
+ * target model. Claude's signatures hold across Anthropic, Bedrock and Vertex (Anthropic's docs: "signature
+ * values are compatible across platforms"); no other vendor's model can take them.
+ */
+export interface ReasoningIssuer {
+  /** The model's vendor, e.g. `anthropic`. */
+  readonly vendor: string;
+  /** The dialect the block arrived in (from an upstream, or from the client replaying it). */
+  readonly dialect: Dialect;
+}
+
+/**
+ * A model's reasoning, replayed in a later turn: Anthropic `thinking` (`thinking` + `signature`) or
+ * `redacted_thinking` (`data`), Bedrock's `reasoningContent` (`reasoningText {text, signature}` or
+ * `redactedContent`). The field is `thinking`, not `text`, so no codec reads it as the answer's words.
+ * A block without a signature (nor redacted data) cannot be verified by any Claude model.
+ */
+export interface ReasoningPart {
+  readonly type: "reasoning";
+  /** The reasoning text; `""` for a redacted block. */
+  readonly thinking: string;
+  readonly signature?: string;
+  /** A redacted block's opaque payload, as Anthropic's `redacted_thinking.data` holds it. */
+  readonly redactedData?: string;
+  readonly issuer?: ReasoningIssuer;
+}
+
+/** What an assistant turn holds, in order: reasoning blocks and text (tool calls are apart). */
+export type AssistantContentPart = TextPart | ReasoningPart;
 
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
 
@@ -26,6 +70,7 @@ export interface SystemMessage {
   readonly content: string;
   readonly originalRole?: "developer";
   readonly name?: string;
+  readonly cacheControl?: CacheControl;
 }
 
 export interface UserMessage {
@@ -36,7 +81,7 @@ export interface UserMessage {
 
 export interface AssistantMessage {
   readonly role: "assistant";
-  readonly content: readonly TextPart[];
+  readonly content: readonly AssistantContentPart[];
   readonly toolCalls?: readonly ToolCall[];
   readonly name?: string;
 }
@@ -45,6 +90,7 @@ export interface ToolMessage {
   readonly role: "tool";
   readonly toolCallId: string;
   readonly content: string;
+  readonly cacheControl?: CacheControl;
 }
 
 /** A completed tool call: arguments are the raw JSON text the model produced (it may be invalid JSON). */
@@ -52,6 +98,8 @@ export interface ToolCall {
   readonly id: string;
   readonly name: string;
   readonly arguments: string;
+  /** A cache breakpoint on a replayed call (Anthropic `tool_use.cache_control`). */
+  readonly cacheControl?: CacheControl;
 }
 
 export interface ToolDefinition {
@@ -60,6 +108,8 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments. */
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly strict?: boolean;
+  /** A breakpoint after this tool: the tool definitions up to it may be cached. */
+  readonly cacheControl?: CacheControl;
 }
 
 export type ToolChoice =

@@ -1,4 +1,4 @@
-import type { ToolCall } from "./chat-request.js";
+import type { ReasoningPart, ToolCall } from "./chat-request.js";
 import type { Usage } from "./usage.js";
 
 /** Why generation stopped, in OpenAI's vocabulary (the most widely understood). */
@@ -12,7 +12,13 @@ export interface ChatResult {
   readonly model?: string;
   readonly created?: number;
   readonly text: string | null;
+  /** The reasoning text of every block, joined (what OpenAI-dialect clients can be shown). */
   readonly reasoning?: string;
+  /**
+   * The reasoning blocks in order, with their signatures and redacted blocks: what an Anthropic client
+   * must replay in its next turn. Present when the upstream gave blocks (Anthropic, Bedrock Converse).
+   */
+  readonly reasoningBlocks?: readonly ReasoningPart[];
   readonly refusal?: string;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;

@@ -1,4 +1,5 @@
 import type { GatewayError } from "../errors/gateway-error.js";
+import type { ReasoningIssuer } from "./chat-request.js";
 import type { FinishReason } from "./chat-result.js";
 import type { Usage } from "./usage.js";
 
@@ -11,6 +12,8 @@ export type StreamPart =
   | ResponseMetadataPart
   | TextDeltaPart
   | ReasoningDeltaPart
+  | ReasoningSignaturePart
+  | ReasoningRedactedPart
   | RefusalDeltaPart
   | ToolCallStartPart
   | ToolCallDeltaPart
@@ -39,6 +42,23 @@ export interface TextDeltaPart {
 export interface ReasoningDeltaPart {
   readonly type: "reasoning-delta";
   readonly delta: string;
+}
+
+/**
+ * The signature of the reasoning block streamed so far (Anthropic `signature_delta`, Converse
+ * `reasoningContent.signature`): it closes that block, so the next `reasoning-delta` opens another.
+ */
+export interface ReasoningSignaturePart {
+  readonly type: "reasoning-signature";
+  readonly signature: string;
+  readonly issuer: ReasoningIssuer;
+}
+
+/** A whole redacted reasoning block (Anthropic `redacted_thinking`, Converse `redactedContent`). */
+export interface ReasoningRedactedPart {
+  readonly type: "reasoning-redacted";
+  readonly data: string;
+  readonly issuer: ReasoningIssuer;
 }
 
 /**

@@ -12,6 +12,8 @@ import { classifyTransportError } from "./upstream-failure.js";
 const committingParts = new Set<StreamPart["type"]>([
   "text-delta",
   "reasoning-delta",
+  "reasoning-signature",
+  "reasoning-redacted",
   "refusal-delta",
   "tool-call-start",
   "tool-call-delta",

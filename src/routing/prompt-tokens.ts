@@ -45,7 +45,8 @@ export function countPromptTokens(request: ChatRequest): number {
           total += part.type === "text" ? countTokens(part.text) : PER_IMAGE;
         break;
       case "assistant":
-        for (const part of message.content) total += countTokens(part.text);
+        for (const part of message.content)
+          total += countTokens(part.type === "text" ? part.text : part.thinking);
         for (const call of message.toolCalls ?? [])
           total += countTokens(call.name) + countTokens(call.arguments);
         break;

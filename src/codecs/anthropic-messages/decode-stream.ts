@@ -1,5 +1,6 @@
 import type { ResponseMetadataPart, StreamDecoder, StreamPart } from "../../core/stream-part.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { ANTHROPIC_ISSUER } from "./decode-response.js";
 import type { SseEvent } from "../framing/sse.js";
 import {
   codeForErrorType,
@@ -29,7 +30,9 @@ type Block =
  *   reason and cumulative usage (the final numbers); `finish` and `usage` are emitted at `message_stop`,
  *   Anthropic's terminator: a stream that ends before it was truncated, whatever it carried.
  * - Tool calls are numbered among tool calls (0, 1, …), not by Anthropic's block index.
- * - `ping`, `signature_delta`, `citations_delta` and event types this decoder does not know are ignored:
+ * - `signature_delta` closes its thinking block as a `reasoning-signature` part; a `redacted_thinking`
+ *   block arrives whole at its start and becomes one `reasoning-redacted` part.
+ * - `ping`, `citations_delta` and event types this decoder does not know are ignored:
  *   Anthropic's versioning policy allows new event types at any time.
  * - It never throws: an `error` event, invalid JSON or truncation become one `error` part, after which
  *   the decoder ignores everything.
@@ -96,6 +99,13 @@ export function createAnthropicStreamDecoder(): StreamDecoder<SseEvent> {
         blocks.set(index, { ...tool, sentArguments: prefilled, prefilled });
         return parts;
       }
+      case "redacted_thinking": {
+        blocks.set(index, { kind: "other" });
+        const data = block["data"];
+        return typeof data === "string" && data !== ""
+          ? [{ type: "reasoning-redacted", data, issuer: ANTHROPIC_ISSUER }]
+          : none;
+      }
       default:
         blocks.set(index, { kind: "other" });
         return none;
@@ -116,6 +126,11 @@ export function createAnthropicStreamDecoder(): StreamDecoder<SseEvent> {
         return typeof thinking === "string" && thinking !== ""
           ? [{ type: "reasoning-delta", delta: thinking }]
           : none;
+      }
+      case "signature_delta": {
+        const signature = delta["signature"];
+        if (block?.kind !== "thinking" || typeof signature !== "string" || signature === "") return none;
+        return [{ type: "reasoning-signature", signature, issuer: ANTHROPIC_ISSUER }];
       }
       case "input_json_delta": {
         if (block?.kind === "other") return none;

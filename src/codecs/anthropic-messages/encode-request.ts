@@ -1,6 +1,7 @@
 import type { EncodedRequest, EncodeTarget, Warning } from "../codec.js";
 import type {
   AssistantMessage,
+  CacheControl,
   ChatRequest,
   ContentPart,
   ImagePart,
@@ -9,6 +10,7 @@ import type {
   ToolDefinition,
 } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { claudeCanVerify, REASONING_PARAM } from "../reasoning.js";
 import { isObject } from "./wire.js";
 
 type WireObject = Record<string, unknown>;
@@ -55,6 +57,17 @@ class BodyBuilder {
   }
 }
 
+/**
+ * A canonical breakpoint → Anthropic's `cache_control`, as the client sent it (Vertex takes the same).
+ * @see https://docs.claude.com/en/docs/build-with-claude/prompt-caching
+ */
+function withCache(block: WireObject, cache: CacheControl | undefined): WireObject {
+  if (cache === undefined) return block;
+  block["cache_control"] =
+    cache.ttl === undefined ? { type: cache.type } : { type: cache.type, ttl: cache.ttl };
+  return block;
+}
+
 /** @see https://docs.anthropic.com/en/docs/build-with-claude/vision#base64-encoded-image-example */
 function encodeImage(part: ImagePart, param: string, builder: BodyBuilder): WireObject {
   if (part.detail !== undefined) {
@@ -91,18 +104,42 @@ function encodeUserContent(
   content.forEach((part, partIndex) => {
     if (part.type === "text") {
       // Anthropic rejects empty text blocks.
-      if (part.text !== "") blocks.push({ type: "text", text: part.text });
+      if (part.text !== "") blocks.push(withCache({ type: "text", text: part.text }, part.cacheControl));
     } else {
-      blocks.push(encodeImage(part, `messages[${index}].content[${partIndex}].image_url`, builder));
+      const param = `messages[${index}].content[${partIndex}].image_url`;
+      blocks.push(withCache(encodeImage(part, param, builder), part.cacheControl));
     }
   });
   return blocks;
 }
 
-/** Tool input must be an object: the arguments are parsed here, so invalid JSON is the client's error. */
-function encodeAssistantContent(message: AssistantMessage, index: number): WireObject[] {
+/**
+ * Tool input must be an object: the arguments are parsed here, so invalid JSON is the client's error.
+ * Reasoning blocks go back in their place, byte for byte, when a Claude model can verify them
+ * (`thinking` with its signature, `redacted_thinking` with its data); others are dropped with a warning.
+ * @see https://docs.claude.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+function encodeAssistantContent(
+  message: AssistantMessage,
+  index: number,
+  builder: BodyBuilder,
+): WireObject[] {
   const blocks: WireObject[] = [];
-  for (const part of message.content) if (part.text !== "") blocks.push({ type: "text", text: part.text });
+  for (const part of message.content) {
+    if (part.type === "text") {
+      if (part.text !== "") blocks.push(withCache({ type: "text", text: part.text }, part.cacheControl));
+    } else if (!claudeCanVerify(part)) {
+      builder.warn(
+        "parameter_ignored",
+        REASONING_PARAM,
+        "blocks without a Claude signature cannot be verified by Claude and were dropped",
+      );
+    } else if (part.redactedData !== undefined) {
+      blocks.push({ type: "redacted_thinking", data: part.redactedData });
+    } else {
+      blocks.push({ type: "thinking", thinking: part.thinking, signature: part.signature });
+    }
+  }
   (message.toolCalls ?? []).forEach((call, callIndex) => {
     const param = `messages[${index}].tool_calls[${callIndex}].function.arguments`;
     let input: unknown;
@@ -119,7 +156,7 @@ function encodeAssistantContent(message: AssistantMessage, index: number): WireO
         { param },
       );
     }
-    blocks.push({ type: "tool_use", id: call.id, name: call.name, input });
+    blocks.push(withCache({ type: "tool_use", id: call.id, name: call.name, input }, call.cacheControl));
   });
   return blocks;
 }
@@ -130,14 +167,14 @@ function encodeAssistantContent(message: AssistantMessage, index: number): WireO
  * merged into one, with tool results first as the API requires.
  * @see https://docs.anthropic.com/en/api/messages#body-messages
  */
-function encodeMessages(request: ChatRequest, builder: BodyBuilder, system: string[]): WireObject[] {
+function encodeMessages(request: ChatRequest, builder: BodyBuilder, system: WireObject[]): WireObject[] {
   const out: { role: "user" | "assistant"; content: WireObject[] }[] = [];
   request.messages.forEach((message, index) => {
     let role: "user" | "assistant";
     let blocks: WireObject[];
     switch (message.role) {
       case "system":
-        system.push(message.content);
+        system.push(withCache({ type: "text", text: message.content }, message.cacheControl));
         return;
       case "user":
         role = "user";
@@ -145,13 +182,13 @@ function encodeMessages(request: ChatRequest, builder: BodyBuilder, system: stri
         break;
       case "assistant":
         role = "assistant";
-        blocks = encodeAssistantContent(message, index);
+        blocks = encodeAssistantContent(message, index, builder);
         break;
       case "tool": {
         role = "user";
         const result: WireObject = { type: "tool_result", tool_use_id: message.toolCallId };
         if (message.content !== "") result["content"] = message.content;
-        blocks = [result];
+        blocks = [withCache(result, message.cacheControl)];
         break;
       }
     }
@@ -181,6 +218,7 @@ function encodeTool(tool: ToolDefinition, builder: BodyBuilder): WireObject {
   if (tool.description !== undefined) wire["description"] = tool.description;
   // Anthropic requires `input_schema.type: "object"`; OpenAI lets a schema omit it.
   wire["input_schema"] = schema["type"] === undefined ? { type: "object", ...schema } : schema;
+  withCache(wire, tool.cacheControl);
   if (tool.strict === true) {
     builder.warn(
       "parameter_ignored",
@@ -250,7 +288,7 @@ export function encodeAnthropicMessagesRequest(request: ChatRequest, target: Enc
   const builder = new BodyBuilder(target);
   const body = builder.body;
   body["model"] = target.nativeModel;
-  const system: string[] = [];
+  const system: WireObject[] = [];
   const messages = encodeMessages(request, builder, system);
 
   if (request.maxOutputTokens !== undefined) {
@@ -266,7 +304,7 @@ export function encodeAnthropicMessagesRequest(request: ChatRequest, target: Enc
   if (request.responseFormat !== undefined) {
     const instruction = jsonInstruction(request.responseFormat);
     if (instruction !== undefined) {
-      system.push(instruction);
+      system.push({ type: "text", text: instruction });
       builder.warn(
         "parameter_changed",
         "response_format",
@@ -274,8 +312,14 @@ export function encodeAnthropicMessagesRequest(request: ChatRequest, target: Enc
       );
     }
   }
-  const joined = system.filter((text) => text !== "").join("\n\n");
-  if (joined !== "") builder.set("system", joined);
+  // Blocks only when one carries a breakpoint: a plain string otherwise, as most clients send it.
+  const systemBlocks = system.filter((block) => block["text"] !== "");
+  if (systemBlocks.some((block) => block["cache_control"] !== undefined)) {
+    builder.set("system", systemBlocks);
+  } else {
+    const joined = systemBlocks.map((block) => block["text"] as string).join("\n\n");
+    if (joined !== "") builder.set("system", joined);
+  }
   body["messages"] = messages;
   if (request.stream) body["stream"] = true;
 

@@ -1,8 +1,9 @@
-import type { ToolCall } from "../../core/chat-request.js";
+import type { ReasoningPart, ToolCall } from "../../core/chat-request.js";
 import type { ChatResult } from "../../core/chat-result.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import {
   argumentsText,
+  converseIssuer,
   decodeStopReason,
   decodeUsage,
   guardrailBlockedInput,
@@ -21,8 +22,9 @@ function badResponse(message: string): GatewayError {
 
 /**
  * A Converse response → canonical result. Text blocks are joined; `toolUse` blocks become tool calls;
- * `reasoningContent.reasoningText` becomes the reasoning text (signatures and redacted reasoning are
- * opaque and dropped). Other block types (citations, images…) carry nothing canonical.
+ * `reasoningContent` becomes the reasoning text and the reasoning blocks (`reasoningText` with its
+ * signature, `redactedContent` as the base64 text it arrives as), kept for the client's replay.
+ * Other block types (citations, images…) carry nothing canonical.
  * Converse answers carry no id or model name.
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_ResponseSyntax
  */
@@ -38,6 +40,7 @@ export function decodeBedrockConverseResponse(body: unknown): ChatResult {
   if (!Array.isArray(content)) throw badResponse("output.message.content is not an array");
   let text: string | null = null;
   let reasoning = "";
+  const blocks: ReasoningPart[] = [];
   const toolCalls: ToolCall[] = [];
   for (const [index, block] of (content as unknown[]).entries()) {
     if (!isObject(block)) throw badResponse(`output.message.content[${index}] is not an object`);
@@ -60,8 +63,24 @@ export function decodeBedrockConverseResponse(body: unknown): ChatResult {
     const reasoningContent = block["reasoningContent"];
     if (isObject(reasoningContent)) {
       const reasoningText = reasoningContent["reasoningText"];
-      if (isObject(reasoningText) && typeof reasoningText["text"] === "string")
-        reasoning += reasoningText["text"];
+      const redacted = reasoningContent["redactedContent"];
+      if (isObject(reasoningText) && typeof reasoningText["text"] === "string") {
+        const thinking = reasoningText["text"];
+        reasoning += thinking;
+        const signature = reasoningText["signature"];
+        blocks.push(
+          typeof signature === "string" && signature !== ""
+            ? { type: "reasoning", thinking, signature, issuer: converseIssuer(true) }
+            : { type: "reasoning", thinking, issuer: converseIssuer(false) },
+        );
+      } else if (typeof redacted === "string" && redacted !== "") {
+        blocks.push({
+          type: "reasoning",
+          thinking: "",
+          redactedData: redacted,
+          issuer: converseIssuer(true),
+        });
+      }
     }
   }
   const result: Mutable<ChatResult> = {
@@ -70,6 +89,7 @@ export function decodeBedrockConverseResponse(body: unknown): ChatResult {
     finishReason: decodeStopReason(body["stopReason"], toolCalls.length > 0),
   };
   if (reasoning !== "") result.reasoning = reasoning;
+  if (blocks.length > 0) result.reasoningBlocks = blocks;
   const stopSequence = readStopSequence(body["additionalModelResponseFields"]);
   if (stopSequence !== undefined) result.stopSequence = stopSequence;
   const usage = decodeUsage(body["usage"]);

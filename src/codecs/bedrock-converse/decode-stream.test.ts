@@ -119,7 +119,7 @@ describe("createBedrockStreamDecoder", () => {
     });
   });
 
-  it("reasoning deltas are reasoning; signatures are dropped", () => {
+  it("reasoning deltas are reasoning; a signature closes the block, redacted reasoning arrives whole", () => {
     expect(
       run([
         start,
@@ -128,10 +128,24 @@ describe("createBedrockStreamDecoder", () => {
           contentBlockIndex: 0,
           delta: { reasoningContent: { signature: "sig" } },
         }),
+        event("contentBlockDelta", {
+          contentBlockIndex: 1,
+          delta: { reasoningContent: { redactedContent: "b3BhcXVl" } },
+        }),
         event("messageStop", { stopReason: "end_turn" }),
       ]),
     ).toEqual([
       { type: "reasoning-delta", delta: "think" },
+      {
+        type: "reasoning-signature",
+        signature: "sig",
+        issuer: { vendor: "anthropic", dialect: "bedrock-converse" },
+      },
+      {
+        type: "reasoning-redacted",
+        data: "b3BhcXVl",
+        issuer: { vendor: "anthropic", dialect: "bedrock-converse" },
+      },
       { type: "finish", finishReason: "stop" },
     ]);
   });

@@ -3,7 +3,14 @@ import type { StreamDecoder, StreamPart } from "../../core/stream-part.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { codeForExceptionName } from "./decode-error.js";
-import { decodeStopReason, decodeUsage, isObject, readStopSequence, type JsonObject } from "./wire.js";
+import {
+  converseIssuer,
+  decodeStopReason,
+  decodeUsage,
+  isObject,
+  readStopSequence,
+  type JsonObject,
+} from "./wire.js";
 
 const none: readonly StreamPart[] = [];
 
@@ -68,10 +75,18 @@ export function createBedrockStreamDecoder(): StreamDecoder<AwsEventStreamMessag
         : none;
     }
     const reasoning = delta["reasoningContent"];
-    if (isObject(reasoning) && typeof reasoning["text"] === "string" && reasoning["text"] !== "") {
-      return [{ type: "reasoning-delta", delta: reasoning["text"] }];
+    if (isObject(reasoning)) {
+      const { text, signature, redactedContent } = reasoning;
+      if (typeof text === "string") return text === "" ? none : [{ type: "reasoning-delta", delta: text }];
+      // The signature closes the block's reasoning; redacted reasoning arrives whole.
+      if (typeof signature === "string" && signature !== "") {
+        return [{ type: "reasoning-signature", signature, issuer: converseIssuer(true) }];
+      }
+      if (typeof redactedContent === "string" && redactedContent !== "") {
+        return [{ type: "reasoning-redacted", data: redactedContent, issuer: converseIssuer(true) }];
+      }
     }
-    // Reasoning signatures, redacted reasoning, citations: opaque to the canonical stream.
+    // Citations and later delta kinds: opaque to the canonical stream.
     return none;
   };
 

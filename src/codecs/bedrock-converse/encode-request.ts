@@ -1,6 +1,7 @@
 import type { EncodedRequest, EncodeTarget, Warning } from "../codec.js";
 import type {
   AssistantMessage,
+  CacheControl,
   ChatRequest,
   ContentPart,
   ResponseFormat,
@@ -8,13 +9,16 @@ import type {
   ToolDefinition,
 } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { claudeCanVerify, REASONING_PARAM } from "../reasoning.js";
 import type {
+  CachePointBlock,
   ContentBlock,
   ConverseMessage,
   ConverseRequest,
   ImageFormat,
   InferenceConfig,
   ToolConfig,
+  ToolSpec,
 } from "./wire-types.js";
 
 /** Instruction added to the system prompt for `response_format: json_object` (Converse has no JSON mode). */
@@ -28,15 +32,50 @@ const imageFormats: Readonly<Record<string, ImageFormat>> = {
   "image/webp": "webp",
 };
 
+type SystemBlock = { text: string } | CachePointBlock;
+
+/**
+ * Fields of Anthropic's dialect that Claude on Bedrock takes in `additionalModelRequestFields`.
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-request-response.html
+ */
+const claudeFields = new Set(["thinking", "top_k"]);
+
 const dataUrl = /^data:([^;,]+)((?:;[^;,]*)*?);base64,(.*)$/s;
+
+/**
+ * Whether the target model is Claude: Bedrock's Anthropic model ids (`anthropic.claude-…`, with an
+ * inference-profile prefix such as `us.`) and ARNs naming one. Only Claude takes reasoning replay and
+ * Claude's request fields; the codec knows the model only by its native id.
+ */
+export function isClaudeModel(nativeModel: string): boolean {
+  return /(^|[./:])anthropic\.claude/.test(nativeModel);
+}
 
 class Encoder {
   readonly warnings: Warning[] = [];
+  readonly claude: boolean;
   readonly #unsupported: ReadonlySet<string> | undefined;
   readonly #warned = new Set<string>();
 
   constructor(target: EncodeTarget) {
     this.#unsupported = target.unsupportedFields;
+    this.claude = isClaudeModel(target.nativeModel);
+  }
+
+  /**
+   * A `cachePoint` after a block with a breakpoint. Converse cache points have no TTL field in the
+   * reference; a 1-hour breakpoint is sent as the default one, with a warning.
+   * @see https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html
+   */
+  cachePoint(cache: CacheControl | undefined): CachePointBlock[] {
+    if (cache === undefined) return [];
+    if (cache.ttl === "1h") {
+      this.changed(
+        "cache_control.ttl",
+        "Bedrock Converse cache points take no TTL; a 1h breakpoint was sent as Bedrock's default one",
+      );
+    }
+    return [{ cachePoint: { type: "default" } }];
   }
 
   /** False (with a warning) when the operator marked the field unsupported for this provider. */
@@ -83,13 +122,13 @@ function encodeImage(url: string, param: string): ContentBlock {
 }
 
 function encodeUserContent(content: readonly ContentPart[], at: number, encoder: Encoder): ContentBlock[] {
-  return content.map((part, index) => {
-    if (part.type === "text") return { text: part.text };
+  return content.flatMap((part, index): ContentBlock[] => {
+    if (part.type === "text") return [{ text: part.text }, ...encoder.cachePoint(part.cacheControl)];
     const param = `messages[${at}].content[${index}].image_url`;
     if (part.detail !== undefined) {
       encoder.ignored(`${param}.detail`, "Bedrock Converse has no image detail setting; detail was ignored");
     }
-    return encodeImage(part.url, `${param}.url`);
+    return [encodeImage(part.url, `${param}.url`), ...encoder.cachePoint(part.cacheControl)];
   });
 }
 
@@ -117,18 +156,42 @@ function encodeToolInput(text: string, param: string): Record<string, unknown> {
   return input as Record<string, unknown>;
 }
 
-function encodeAssistant(message: AssistantMessage, at: number): ContentBlock[] {
+/**
+ * An assistant turn. Claude's reasoning goes back as `reasoningContent` (`reasoningText` with its
+ * signature, or `redactedContent`), in its place, when Claude is the target and can verify it; otherwise
+ * it is dropped with a warning.
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html
+ */
+function encodeAssistant(message: AssistantMessage, at: number, encoder: Encoder): ContentBlock[] {
   const blocks: ContentBlock[] = [];
-  // Bedrock rejects blank text blocks; an assistant turn that only calls tools has none.
-  for (const part of message.content) if (part.text.trim() !== "") blocks.push({ text: part.text });
+  for (const part of message.content) {
+    if (part.type === "text") {
+      // Bedrock rejects blank text blocks; an assistant turn that only calls tools has none.
+      if (part.text.trim() !== "") blocks.push({ text: part.text }, ...encoder.cachePoint(part.cacheControl));
+    } else if (!encoder.claude || !claudeCanVerify(part)) {
+      encoder.ignored(
+        REASONING_PARAM,
+        `${REASONING_PARAM}: reasoning blocks the target model cannot verify (no Claude signature, or a model other than Claude) were dropped`,
+      );
+    } else if (part.redactedData !== undefined) {
+      blocks.push({ reasoningContent: { redactedContent: part.redactedData } });
+    } else {
+      blocks.push({
+        reasoningContent: { reasoningText: { text: part.thinking, signature: part.signature ?? "" } },
+      });
+    }
+  }
   for (const [index, call] of (message.toolCalls ?? []).entries()) {
-    blocks.push({
-      toolUse: {
-        toolUseId: call.id,
-        name: call.name,
-        input: encodeToolInput(call.arguments, `messages[${at}].tool_calls[${index}].function.arguments`),
+    blocks.push(
+      {
+        toolUse: {
+          toolUseId: call.id,
+          name: call.name,
+          input: encodeToolInput(call.arguments, `messages[${at}].tool_calls[${index}].function.arguments`),
+        },
       },
-    });
+      ...encoder.cachePoint(call.cacheControl),
+    );
   }
   return blocks;
 }
@@ -143,9 +206,9 @@ function append(messages: ConverseMessage[], role: "user" | "assistant", content
 function encodeMessages(
   request: ChatRequest,
   encoder: Encoder,
-): { messages: ConverseMessage[]; system: string[]; hasToolBlocks: boolean } {
+): { messages: ConverseMessage[]; system: SystemBlock[]; hasToolBlocks: boolean } {
   const messages: ConverseMessage[] = [];
-  const system: string[] = [];
+  const system: SystemBlock[] = [];
   let hasToolBlocks = false;
   let conversationStarted = false;
   for (const [at, message] of request.messages.entries()) {
@@ -159,7 +222,7 @@ function encodeMessages(
         }
         if (message.name !== undefined)
           encoder.ignored(`messages[${at}].name`, "Bedrock has no message names");
-        system.push(message.content);
+        system.push({ text: message.content }, ...encoder.cachePoint(message.cacheControl));
         break;
       case "user":
         conversationStarted = true;
@@ -171,7 +234,7 @@ function encodeMessages(
         conversationStarted = true;
         if (message.name !== undefined)
           encoder.ignored(`messages[${at}].name`, "Bedrock has no message names");
-        const blocks = encodeAssistant(message, at);
+        const blocks = encodeAssistant(message, at, encoder);
         if ((message.toolCalls?.length ?? 0) > 0) hasToolBlocks = true;
         if (blocks.length === 0) {
           encoder.ignored(`messages[${at}]`, "Bedrock rejects empty assistant turns; this one was left out");
@@ -192,6 +255,7 @@ function encodeMessages(
               status: "success",
             },
           },
+          ...encoder.cachePoint(message.cacheControl),
         ]);
         break;
     }
@@ -199,19 +263,19 @@ function encodeMessages(
   return { messages, system, hasToolBlocks };
 }
 
-function encodeTool(tool: ToolDefinition, index: number, encoder: Encoder): ToolConfig["tools"][number] {
+function encodeTool(tool: ToolDefinition, index: number, encoder: Encoder): (ToolSpec | CachePointBlock)[] {
   if (tool.strict !== undefined) {
     encoder.ignored(
       `tools[${index}].function.strict`,
       "Bedrock Converse has no strict tool schemas; strict was ignored",
     );
   }
-  const spec: ToolConfig["tools"][number]["toolSpec"] = {
+  const spec: ToolSpec["toolSpec"] = {
     name: tool.name,
     inputSchema: { json: tool.parameters ?? { type: "object", properties: {} } },
   };
   if (tool.description !== undefined && tool.description !== "") spec.description = tool.description;
-  return { toolSpec: spec };
+  return [{ toolSpec: spec }, ...encoder.cachePoint(tool.cacheControl)];
 }
 
 function encodeToolChoice(choice: ToolChoice | undefined): ToolConfig["toolChoice"] {
@@ -248,7 +312,7 @@ function encodeToolConfig(
     encoder.changed("tool_choice", 'Bedrock Converse has no tool_choice "none"; the tools were not sent');
     return undefined;
   }
-  const config: ToolConfig = { tools: tools.map((tool, index) => encodeTool(tool, index, encoder)) };
+  const config: ToolConfig = { tools: tools.flatMap((tool, index) => encodeTool(tool, index, encoder)) };
   const choice = encodeToolChoice(request.toolChoice);
   if (choice !== undefined && encoder.accepts("tool_choice")) config.toolChoice = choice;
   return config;
@@ -275,12 +339,12 @@ function encodeInferenceConfig(request: ChatRequest, encoder: Encoder): Inferenc
 function encodeResponseFormat(
   format: ResponseFormat | undefined,
   body: ConverseRequest,
-  system: string[],
+  system: SystemBlock[],
   encoder: Encoder,
 ): void {
   if (format === undefined || format.type === "text" || !encoder.accepts("response_format")) return;
   if (format.type === "json") {
-    system.push(JSON_MODE_INSTRUCTION);
+    system.push({ text: JSON_MODE_INSTRUCTION });
     encoder.changed(
       "response_format",
       "Bedrock Converse has no JSON mode; the model was instructed to answer in JSON instead",
@@ -312,7 +376,7 @@ export function encodeBedrockConverseRequest(request: ChatRequest, target: Encod
   const toolConfig = encodeToolConfig(request, hasToolBlocks, encoder);
   if (toolConfig !== undefined) body.toolConfig = toolConfig;
   encodeResponseFormat(request.responseFormat, body, system, encoder);
-  if (system.length > 0) body.system = system.map((text) => ({ text }));
+  if (system.length > 0) body.system = system;
   if (request.parallelToolCalls === false) {
     encoder.ignored("parallel_tool_calls", "Bedrock Converse cannot turn off parallel tool calls");
   }
@@ -329,6 +393,9 @@ export function encodeBedrockConverseRequest(request: ChatRequest, target: Encod
     for (const name in fields) {
       if (passthrough.dialect === "bedrock-converse" && !Object.hasOwn(wire, name) && encoder.accepts(name)) {
         wire[name] = fields[name];
+      } else if (passthrough.dialect === "anthropic-messages" && claudeFields.has(name) && encoder.claude) {
+        // Claude's own request fields travel to Claude on Bedrock as model-specific fields.
+        if (encoder.accepts(name)) (body.additionalModelRequestFields ??= {})[name] = fields[name];
       } else if (passthrough.dialect !== "bedrock-converse") {
         encoder.ignored(name, `${name} has no Bedrock Converse equivalent and was ignored`);
       }

@@ -6,9 +6,18 @@
 
 export type ImageFormat = "png" | "jpeg" | "gif" | "webp";
 
+/** A prompt-cache breakpoint: the prompt up to the block before it may be cached. */
+export interface CachePointBlock {
+  cachePoint: { type: "default" };
+}
+
 /** A content block is a union: exactly one member is set. */
 export type ContentBlock =
   | { text: string }
+  | CachePointBlock
+  | {
+      reasoningContent: { reasoningText: { text: string; signature: string } } | { redactedContent: string };
+    }
   | { image: { format: ImageFormat; source: { bytes: string } } }
   | { toolUse: { toolUseId: string; name: string; input: Record<string, unknown> } }
   | {
@@ -31,20 +40,22 @@ export interface InferenceConfig {
   stopSequences?: string[];
 }
 
+export interface ToolSpec {
+  toolSpec: {
+    name: string;
+    description?: string;
+    inputSchema: { json: Readonly<Record<string, unknown>> };
+  };
+}
+
 export interface ToolConfig {
-  tools: {
-    toolSpec: {
-      name: string;
-      description?: string;
-      inputSchema: { json: Readonly<Record<string, unknown>> };
-    };
-  }[];
+  tools: (ToolSpec | CachePointBlock)[];
   toolChoice?: { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
 }
 
 export interface ConverseRequest {
   messages: ConverseMessage[];
-  system?: { text: string }[];
+  system?: ({ text: string } | CachePointBlock)[];
   inferenceConfig?: InferenceConfig;
   toolConfig?: ToolConfig;
   outputConfig?: {
@@ -54,4 +65,6 @@ export interface ConverseRequest {
     };
   };
   requestMetadata?: Record<string, string>;
+  /** Model-specific fields (Claude's `thinking`, `top_k`), sent to the model as they are. */
+  additionalModelRequestFields?: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import type { ReasoningIssuer } from "../../core/chat-request.js";
 import type { FinishReason } from "../../core/chat-result.js";
 import type { Usage } from "../../core/usage.js";
 
@@ -97,3 +98,14 @@ function hasBlockedAction(value: unknown, depth = 0): boolean {
   if (value["action"] === "BLOCKED") return true;
   return Object.values(value).some((item) => hasBlockedAction(item, depth + 1));
 }
+
+/**
+ * Who issued Converse reasoning: only Claude signs its reasoning (or redacts it), so a signed or redacted
+ * block is Claude's; unsigned reasoning (DeepSeek R1 and others) is nobody's that a model could verify.
+ */
+export function converseIssuer(signed: boolean): ReasoningIssuer {
+  return signed ? claudeOnBedrock : unsignedOnBedrock;
+}
+
+const claudeOnBedrock: ReasoningIssuer = Object.freeze({ vendor: "anthropic", dialect: "bedrock-converse" });
+const unsignedOnBedrock: ReasoningIssuer = Object.freeze({ vendor: "unknown", dialect: "bedrock-converse" });

@@ -1,3 +1,4 @@
+import { foreignDialectWarnings, textParts } from "../reasoning.js";
 import type { EncodedRequest, EncodeTarget, Warning } from "../codec.js";
 import type {
   AssistantMessage,
@@ -116,7 +117,7 @@ function parseArguments(text: string, param: string): JsonObject {
 
 function modelParts(message: AssistantMessage, index: number): Part[] {
   const parts: Part[] = [];
-  for (const part of message.content) if (part.text !== "") parts.push({ text: part.text });
+  for (const part of textParts(message.content)) if (part.text !== "") parts.push({ text: part.text });
   (message.toolCalls ?? []).forEach((call, position) => {
     const part: Part = {
       functionCall: {
@@ -298,5 +299,6 @@ export function encodeGeminiChatRequest(request: ChatRequest, target: EncodeTarg
     const fields = request.passthrough.fields;
     for (const name in fields) if (!Object.hasOwn(body, name)) body[name] = fields[name];
   }
+  encoder.warnings.push(...foreignDialectWarnings(request, "a Gemini model"));
   return { body, warnings: encoder.warnings };
 }

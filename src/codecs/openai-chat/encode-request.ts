@@ -1,3 +1,4 @@
+import { foreignDialectWarnings, textParts } from "../reasoning.js";
 import type { EncodedRequest, EncodeTarget, Warning } from "../codec.js";
 import type {
   ChatRequest,
@@ -66,7 +67,7 @@ function encodeMessage(message: Message): WireObject {
     }
     case "assistant": {
       const calls = message.toolCalls ?? [];
-      const parts = message.content;
+      const parts = textParts(message.content);
       const only = parts[0];
       const content =
         only === undefined
@@ -185,5 +186,6 @@ export function encodeOpenAIChatRequest(request: ChatRequest, target: EncodeTarg
       });
     }
   }
+  builder.warnings.push(...foreignDialectWarnings(request, "an OpenAI chat completions model"));
   return { body, warnings: builder.warnings };
 }

@@ -1,3 +1,4 @@
+import { foreignDialectWarnings, textParts } from "../reasoning.js";
 import type { EncodedRequest, EncodeTarget } from "../codec.js";
 import type {
   ChatRequest,
@@ -63,7 +64,9 @@ function encodeMessage(message: Message, builder: BodyBuilder): WireObject[] {
       return [{ type: "message", role: "user", content: encodeUserContent(message.content) }];
     case "assistant": {
       const items: WireObject[] = [];
-      const text = message.content.map((part) => part.text).join("");
+      const text = textParts(message.content)
+        .map((part) => part.text)
+        .join("");
       if (text !== "") items.push({ type: "message", role: "assistant", content: text });
       for (const call of message.toolCalls ?? []) {
         items.push({ type: "function_call", call_id: call.id, name: call.name, arguments: call.arguments });
@@ -167,6 +170,7 @@ export function encodeOpenAIResponsesRequest(request: ChatRequest, target: Encod
       });
     }
   }
+  builder.warnings.push(...foreignDialectWarnings(request, "an OpenAI Responses model"));
   return { body, warnings: builder.warnings };
 }
 

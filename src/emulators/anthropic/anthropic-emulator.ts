@@ -8,7 +8,7 @@ import { isMissingModel } from "../models.js";
 import { countPromptTokens } from "../tokens.js";
 import type { Pacing, RunningEmulator } from "../types.js";
 import type { WireError } from "../wire-errors.js";
-import { handleAnthropicMessages, requestIdFor } from "./messages-handler.js";
+import { createClaudeEmulation, handleAnthropicMessages, requestIdFor } from "./messages-handler.js";
 import { parseMessagesRequest } from "./messages-request.js";
 import { anthropicError, injectedAnthropicError } from "./messages-wire.js";
 
@@ -23,6 +23,8 @@ export interface AnthropicEmulatorOptions {
   pacing?: Pacing | undefined;
   /** Seeds ids and headers. Default `anthropic`. */
   name?: string;
+  /** The secret thinking blocks are signed with (default: the one every emulated Claude shares). */
+  thinkingSecret?: string;
 }
 
 /** Models `GET /v1/models` lists (any other id is served too, except `missing-*`). */
@@ -54,6 +56,9 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions):
   const { apiKey, pacing } = options;
   const name = options.name ?? "anthropic";
   const faults = new FaultController();
+  const claude = createClaudeEmulation(
+    options.thinkingSecret === undefined ? {} : { thinkingSecret: options.thinkingSecret },
+  );
   let sequence = 0;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -172,7 +177,7 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions):
     return handleAnthropicMessages(
       { name, sequence: current, pacing, response, signal: controller.signal, headers },
       json.value,
-      { fault },
+      { fault, claude },
     );
   }
 

@@ -1,5 +1,10 @@
 import type { ServerResponse } from "node:http";
 import { planReply } from "../chat-reply.js";
+import { isRecord } from "../chat-request.js";
+import { composeThinking, ThinkingSigner, wantsRedacted } from "../claude-thinking.js";
+import { ONE_HOUR_MS, PromptCache } from "../prompt-cache.js";
+import { countTextTokens } from "../tokens.js";
+import { checkReplayedThinking, promptSegments, readThinking } from "./claude-features.js";
 import type { Fault } from "../fault-controller.js";
 import { base62 } from "../hashing.js";
 import { sendJson, sleep, write } from "../http-io.js";
@@ -45,6 +50,21 @@ export interface MessagesOptions {
   readonly fault?: Fault | undefined;
   /** Claude on Vertex: no `model` in the body, `anthropic_version: "vertex-2023-10-16"` required, `vrtx` ids. */
   readonly vertex?: boolean;
+  /** The emulator's thinking signer and prompt cache (one each per emulator). */
+  readonly claude: ClaudeEmulation;
+}
+
+/** What an emulated Claude keeps between requests: its signing secret and its prompt cache. */
+export interface ClaudeEmulation {
+  readonly signer: ThinkingSigner;
+  readonly cache: PromptCache;
+}
+
+export function createClaudeEmulation(
+  options: { thinkingSecret?: string; now?: () => number } = {},
+): ClaudeEmulation {
+  const cache = options.now === undefined ? new PromptCache() : new PromptCache({ now: options.now });
+  return { signer: new ThinkingSigner(options.thinkingSecret), cache };
 }
 
 /** A request id shaped like Anthropic's (`req_011C…`), derived from the emulator's name and counter. */
@@ -69,7 +89,7 @@ export function requestIdFor(name: string, sequence: number): string {
 export async function handleAnthropicMessages(
   context: MessagesContext,
   body: unknown,
-  options: MessagesOptions = {},
+  options: MessagesOptions,
 ): Promise<void> {
   const vertex = options.vertex === true;
   const requestId = requestIdFor(context.name, context.sequence);
@@ -83,11 +103,36 @@ export async function handleAnthropicMessages(
   if (isMissingModel(model))
     return sendError(anthropicError(404, "not_found_error", `model: ${model}`, requestId));
 
-  const reply = toMessagesReply(planReply(request.chat), request.stopSequences, {
+  const raw = isRecord(body) ? body : {};
+  const thinking = readThinking(raw, request.chat.maxTokens);
+  if ("message" in thinking)
+    return sendError(anthropicError(400, "invalid_request_error", thinking.message, requestId));
+  const replayError = checkReplayedThinking(raw, options.claude.signer, thinking.enabled);
+  if (replayError !== undefined)
+    return sendError(anthropicError(400, "invalid_request_error", replayError, requestId));
+
+  const planned = planReply(request.chat);
+  const reply = toMessagesReply(planned, request.stopSequences, {
     seed: `${context.name}:${context.sequence}`,
     model,
     vertex,
   });
+  if (thinking.enabled) {
+    const text = composeThinking(request.chat.messages, planned);
+    const signer = options.claude.signer;
+    reply.thinking = wantsRedacted(request.chat.messages)
+      ? { redacted: signer.redact(text) }
+      : { text, signature: signer.sign(text) };
+    // Thinking is billed as output, whether shown or redacted.
+    reply.outputTokens += countTextTokens(text);
+  }
+  const segments = promptSegments(raw);
+  const cached = options.claude.cache.use(model, segments, reply.inputTokens);
+  reply.inputTokens = cached.total;
+  reply.cacheRead = cached.read;
+  reply.cacheWrite = cached.write;
+  reply.cacheWriteLong =
+    segments.findLast((segment) => segment.breakpointTtlMs !== undefined)?.breakpointTtlMs === ONE_HOUR_MS;
   const stream = options.stream ?? request.stream;
   const { firstMs, perTokenMs } = pacingDelays(context.pacing);
   if (!stream) {

@@ -13,8 +13,16 @@ export interface MessagesReply {
   toolCalls: { id: string; name: string; input: unknown; json: string }[];
   stopReason: StopReason;
   stopSequence: string | null;
+  /** Every prompt token, cached or not. */
   inputTokens: number;
   outputTokens: number;
+  /** The answer's extended thinking, signed by the emulator (or redacted), before its text. */
+  thinking?: { text: string; signature: string } | { redacted: string };
+  /** Prompt tokens read from and written to the cache (a part of `inputTokens`). */
+  cacheRead?: number;
+  cacheWrite?: number;
+  /** Whether the cache write was for a 1-hour breakpoint. */
+  cacheWriteLong?: boolean;
 }
 
 /**
@@ -70,20 +78,34 @@ export function toMessagesReply(
   };
 }
 
+/** Anthropic's usage: `input_tokens` counts only what was neither read from nor written to the cache. */
 function usage(reply: MessagesReply, outputTokens: number) {
+  const read = reply.cacheRead ?? 0;
+  const write = reply.cacheWrite ?? 0;
+  const long = reply.cacheWriteLong === true;
   return {
-    input_tokens: reply.inputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
-    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    input_tokens: reply.inputTokens - read - write,
+    cache_creation_input_tokens: write,
+    cache_read_input_tokens: read,
+    cache_creation: {
+      ephemeral_5m_input_tokens: long ? 0 : write,
+      ephemeral_1h_input_tokens: long ? write : 0,
+    },
     output_tokens: outputTokens,
     service_tier: "standard",
   };
 }
 
+function thinkingBlock(thinking: NonNullable<MessagesReply["thinking"]>): Record<string, unknown> {
+  return "redacted" in thinking
+    ? { type: "redacted_thinking", data: thinking.redacted }
+    : { type: "thinking", thinking: thinking.text, signature: thinking.signature };
+}
+
 /** @see https://docs.anthropic.com/en/api/messages#response */
 export function messageBody(reply: MessagesReply): unknown {
   const content: unknown[] = [];
+  if (reply.thinking !== undefined) content.push(thinkingBlock(reply.thinking));
   if (reply.text !== "") content.push({ type: "text", text: reply.text });
   for (const call of reply.toolCalls)
     content.push({ type: "tool_use", id: call.id, name: call.name, input: call.input });
@@ -133,6 +155,25 @@ export function messageEvents(reply: MessagesReply): MessagesEvent[] {
     push("content_block_start", { index, content_block: block });
     if (index === 0) push("ping", {});
   };
+  const thinking = reply.thinking;
+  if (thinking !== undefined && "redacted" in thinking) {
+    open(thinkingBlock(thinking));
+    push("content_block_stop", { index });
+    index += 1;
+  } else if (thinking !== undefined) {
+    // The block opens empty; its text streams as thinking deltas, its signature last, before the stop.
+    open({ type: "thinking", thinking: "", signature: "" });
+    for (const piece of splitIntoTokenPieces(thinking.text)) {
+      push(
+        "content_block_delta",
+        { index, delta: { type: "thinking_delta", thinking: piece.text } },
+        piece.tokens,
+      );
+    }
+    push("content_block_delta", { index, delta: { type: "signature_delta", signature: thinking.signature } });
+    push("content_block_stop", { index });
+    index += 1;
+  }
   if (reply.text !== "" || reply.toolCalls.length === 0) {
     open({ type: "text", text: "" });
     for (const piece of splitIntoTokenPieces(reply.text)) {
@@ -159,8 +200,8 @@ export function messageEvents(reply: MessagesReply): MessagesEvent[] {
     delta: { stop_reason: reply.stopReason, stop_sequence: reply.stopSequence },
     usage: {
       input_tokens: final.input_tokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: final.cache_creation_input_tokens,
+      cache_read_input_tokens: final.cache_read_input_tokens,
       output_tokens: final.output_tokens,
     },
   });

@@ -10,9 +10,10 @@ import { anthropicTransport } from "../../transports/anthropic.js";
 import { readBody } from "../http-io.js";
 import type { RunningEmulator } from "../types.js";
 import { startAnthropicEmulator } from "./anthropic-emulator.js";
-import { handleAnthropicMessages } from "./messages-handler.js";
+import { createClaudeEmulation, handleAnthropicMessages } from "./messages-handler.js";
 
 const apiKey = "sk-ant-round-trip";
+const claude = createClaudeEmulation();
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
@@ -247,6 +248,7 @@ describe("handleAnthropicMessages for Claude on Vertex", () => {
             model: decodeURIComponent(match[1] ?? ""),
             stream: match[2] === "streamRawPredict",
             vertex: true,
+            claude,
           },
         );
       });

@@ -7,8 +7,19 @@ import { flatHeaders, parseJson, readBody, sleep } from "../http-io.js";
 import { pacingDelays } from "../stream-writer.js";
 import type { Pacing, RunningEmulator } from "../types.js";
 import { awsError, injectedAwsError, sendAwsError, validation, type AwsError } from "./aws-errors.js";
-import { answerConverse, converseBody, converseStreamEvents } from "./converse-reply.js";
-import { parseConverseRequest } from "./converse-request.js";
+import { answerConverse, converseBody, converseStreamEvents, type ConverseAnswer } from "./converse-reply.js";
+import { parseConverseRequest, type ConverseCall } from "./converse-request.js";
+import { planReply } from "../chat-reply.js";
+import { isRecord } from "../chat-request.js";
+import { composeThinking, ThinkingSigner, wantsRedacted } from "../claude-thinking.js";
+import { PromptCache } from "../prompt-cache.js";
+import { countTextTokens } from "../tokens.js";
+import {
+  checkConverseReasoning,
+  converseSegments,
+  isClaude,
+  readConverseThinking,
+} from "./claude-on-converse.js";
 import { writeEventStream } from "./event-stream-writer.js";
 import {
   invokeClaude,
@@ -31,6 +42,8 @@ export interface BedrockEmulatorOptions {
   /** The region requests must be signed for. Default `us-east-1`. */
   region?: string;
   credentials: BedrockCredentials;
+  /** The secret Claude's reasoning is signed with (default: the one every emulated Claude shares). */
+  thinkingSecret?: string;
 }
 
 type Operation = "converse" | "converse-stream" | "invoke" | "invoke-with-response-stream";
@@ -47,7 +60,37 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
   const region = options.region ?? "us-east-1";
   const { credentials, pacing } = options;
   const faults = new FaultController();
+  const signer = new ThinkingSigner(options.thinkingSecret);
+  const promptCache = new PromptCache();
   let sequence = 0;
+
+  /** Claude's thinking (checked on replay, added to the answer) and prompt cache, on the Converse path. */
+  function claudeFeatures(
+    body: Record<string, unknown>,
+    modelId: string,
+    call: ConverseCall,
+    answer: ConverseAnswer,
+  ): AwsError | undefined {
+    const thinking = readConverseThinking(body, call.chat.maxTokens);
+    if ("error" in thinking) return thinking.error;
+    const replay = checkConverseReasoning(body, signer, thinking.enabled);
+    if (replay !== undefined) return replay;
+    if (thinking.enabled) {
+      const text = composeThinking(call.chat.messages, planReply(call.chat));
+      answer.reasoning = wantsRedacted(call.chat.messages)
+        ? { redacted: signer.redact(text) }
+        : { text, signature: signer.sign(text) };
+      answer.outputTokens += countTextTokens(text);
+    }
+    // The cache counters appear once a request asks for caching (Bedrock omits them otherwise).
+    const segments = converseSegments(body);
+    if (!segments.some((segment) => segment.breakpointTtlMs !== undefined)) return undefined;
+    const cached = promptCache.use(modelId, segments, answer.inputTokens);
+    answer.inputTokens = cached.total;
+    answer.cacheRead = cached.read;
+    answer.cacheWrite = cached.write;
+    return undefined;
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const rawUrl = request.url ?? "/";
@@ -176,6 +219,10 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
     const parsed = parseConverseRequest(json.value, modelId, stream);
     if (!parsed.ok) return fail(parsed.error);
     const answer = answerConverse(parsed.call, seed);
+    if (isClaude(modelId) && isRecord(json.value)) {
+      const failure = claudeFeatures(json.value, modelId, parsed.call, answer);
+      if (failure !== undefined) return fail(failure);
+    }
     if (stream) {
       return writeEventStream(response, converseStreamEvents(answer, Date.now() - startedAt), {
         headers,

@@ -10,8 +10,14 @@ export interface ConverseAnswer {
   blocks: Block[];
   stopReason: "end_turn" | "max_tokens" | "stop_sequence" | "tool_use";
   stopSequence: string | undefined;
+  /** Every prompt token, cached or not. */
   inputTokens: number;
   outputTokens: number;
+  /** Claude's reasoning before the answer, signed by the emulator (or redacted). */
+  reasoning?: { text: string; signature: string } | { redacted: string };
+  /** Prompt tokens read from and written to the cache (a part of `inputTokens`). */
+  cacheRead?: number;
+  cacheWrite?: number;
 }
 
 /** Decides the answer with the shared planner; tells a stop-sequence stop from a natural one. */
@@ -52,12 +58,26 @@ export function answerConverse(call: ConverseCall, seed: string): ConverseAnswer
   };
 }
 
+/** Bedrock's usage: `inputTokens` excludes cache reads and writes; the total counts everything. */
 function usage(answer: ConverseAnswer) {
-  return {
-    inputTokens: answer.inputTokens,
+  const read = answer.cacheRead ?? 0;
+  const write = answer.cacheWrite ?? 0;
+  const wire: Record<string, number> = {
+    inputTokens: answer.inputTokens - read - write,
     outputTokens: answer.outputTokens,
     totalTokens: answer.inputTokens + answer.outputTokens,
   };
+  if (answer.cacheRead !== undefined || answer.cacheWrite !== undefined) {
+    wire["cacheReadInputTokens"] = read;
+    wire["cacheWriteInputTokens"] = write;
+  }
+  return wire;
+}
+
+function reasoningBlock(reasoning: NonNullable<ConverseAnswer["reasoning"]>): Record<string, unknown> {
+  return "redacted" in reasoning
+    ? { reasoningContent: { redactedContent: reasoning.redacted } }
+    : { reasoningContent: { reasoningText: { signature: reasoning.signature, text: reasoning.text } } };
 }
 
 /** The Converse response body; `toolUse.input` is a JSON document, not text. */
@@ -66,13 +86,20 @@ export function converseBody(answer: ConverseAnswer, latencyMs: number): unknown
     metrics: { latencyMs },
     output: {
       message: {
-        content: answer.blocks.map((block) =>
-          block.kind === "text"
-            ? { text: block.text }
-            : {
-                toolUse: { input: JSON.parse(block.input) as unknown, name: block.name, toolUseId: block.id },
-              },
-        ),
+        content: [
+          ...(answer.reasoning === undefined ? [] : [reasoningBlock(answer.reasoning)]),
+          ...answer.blocks.map((block) =>
+            block.kind === "text"
+              ? { text: block.text }
+              : {
+                  toolUse: {
+                    input: JSON.parse(block.input) as unknown,
+                    name: block.name,
+                    toolUseId: block.id,
+                  },
+                },
+          ),
+        ],
         role: "assistant",
       },
     },
@@ -117,7 +144,33 @@ export function converseStreamEvents(answer: ConverseAnswer, latencyMs: number):
   const events: ConverseStreamEvent[] = [
     { eventType: "messageStart", payload: { role: "assistant" }, tokens: 0 },
   ];
-  answer.blocks.forEach((block, contentBlockIndex) => {
+  // Reasoning is block 0 when present: its text as deltas, then its signature (or redacted content whole).
+  const offset = answer.reasoning === undefined ? 0 : 1;
+  const reasoning = answer.reasoning;
+  if (reasoning !== undefined && "redacted" in reasoning) {
+    events.push({
+      eventType: "contentBlockDelta",
+      payload: { contentBlockIndex: 0, delta: { reasoningContent: { redactedContent: reasoning.redacted } } },
+      tokens: 0,
+    });
+    events.push({ eventType: "contentBlockStop", payload: { contentBlockIndex: 0 }, tokens: 0 });
+  } else if (reasoning !== undefined) {
+    for (const piece of splitIntoTokenPieces(reasoning.text)) {
+      events.push({
+        eventType: "contentBlockDelta",
+        payload: { contentBlockIndex: 0, delta: { reasoningContent: { text: piece.text } } },
+        tokens: piece.tokens,
+      });
+    }
+    events.push({
+      eventType: "contentBlockDelta",
+      payload: { contentBlockIndex: 0, delta: { reasoningContent: { signature: reasoning.signature } } },
+      tokens: 0,
+    });
+    events.push({ eventType: "contentBlockStop", payload: { contentBlockIndex: 0 }, tokens: 0 });
+  }
+  answer.blocks.forEach((block, position) => {
+    const contentBlockIndex = position + offset;
     if (block.kind === "tool") {
       events.push({
         eventType: "contentBlockStart",

@@ -275,6 +275,8 @@ export function parseConverseRequest(body: unknown, modelId: string, stream: boo
     }
     rawTools = toolConfig["tools"];
     for (const [index, tool] of rawTools.entries()) {
+      // A `cachePoint` entry marks a cache breakpoint after the tools before it.
+      if (isRecord(tool) && isRecord(tool["cachePoint"]) && tool["toolSpec"] === undefined) continue;
       const spec = isRecord(tool) ? tool["toolSpec"] : undefined;
       const schema =
         isRecord(spec) && isRecord(spec["inputSchema"]) ? spec["inputSchema"]["json"] : undefined;

@@ -1,4 +1,8 @@
-import { handleAnthropicMessages } from "../anthropic/messages-handler.js";
+import {
+  createClaudeEmulation,
+  handleAnthropicMessages,
+  type ClaudeEmulation,
+} from "../anthropic/messages-handler.js";
 import { decodeSegment, type GoogleRoute } from "../gemini/google-server.js";
 import { googleError } from "../gemini/google-errors.js";
 import { VERTEX_RESOURCE_PREFIX } from "./vertex-emulator.js";
@@ -15,7 +19,10 @@ const rawPredictPattern = new RegExp(
  * before an answer; in-stream faults are the handler's.
  * @see https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
  */
-export function vertexClaudeRoute(project: string): GoogleRoute {
+export function vertexClaudeRoute(
+  project: string,
+  claude: ClaudeEmulation = createClaudeEmulation(),
+): GoogleRoute {
   return {
     method: "POST",
     pattern: rawPredictPattern,
@@ -44,6 +51,7 @@ export function vertexClaudeRoute(project: string): GoogleRoute {
           stream: context.match[5] === "streamRawPredict",
           fault,
           vertex: true,
+          claude,
         },
       );
     },

@@ -44,7 +44,10 @@ function messageTokens(message: Message, countText: TextTokenCounter): number {
         0,
       );
     case "assistant": {
-      let sum = message.content.reduce((count, part) => count + countText(part.text), 0);
+      let sum = message.content.reduce(
+        (count, part) => count + countText(part.type === "text" ? part.text : part.thinking),
+        0,
+      );
       for (const call of message.toolCalls ?? []) sum += countText(call.name) + countText(call.arguments);
       return sum;
     }

@@ -13,6 +13,7 @@ export type StopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use
 
 export type ContentBlock =
   | { type: "thinking"; thinking: string; signature: string }
+  | { type: "redacted_thinking"; data: string }
   | { type: "text"; text: string }
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
 
@@ -69,8 +70,10 @@ export function messageId(upstreamId: string | undefined, fallback: string): str
 
 /**
  * Canonical result → an Anthropic `message`. Blocks in Anthropic's order: thinking, text, tool uses.
- * Canonical reasoning has no signature, so a thinking block carries an empty one. A refusal with no
- * text becomes the text, as Anthropic puts a refusal's words in a text block.
+ * Reasoning blocks keep their signatures (and redacted blocks their data), so the client can replay
+ * them; reasoning from a model that signs nothing (OpenAI-style, Gemini) gets an empty signature, which
+ * the gateway drops, with a warning, if it is replayed. A refusal with no text becomes the text, as
+ * Anthropic puts a refusal's words in a text block.
  * @see https://docs.claude.com/en/api/messages
  */
 export function encodeMessagesResponse(
@@ -78,7 +81,15 @@ export function encodeMessagesResponse(
   context: MessageResponseContext,
 ): AnthropicMessage {
   const content: ContentBlock[] = [];
-  if (result.reasoning !== undefined && result.reasoning !== "") {
+  if (result.reasoningBlocks !== undefined) {
+    for (const block of result.reasoningBlocks) {
+      content.push(
+        block.redactedData !== undefined
+          ? { type: "redacted_thinking", data: block.redactedData }
+          : { type: "thinking", thinking: block.thinking, signature: block.signature ?? "" },
+      );
+    }
+  } else if (result.reasoning !== undefined && result.reasoning !== "") {
     content.push({ type: "thinking", thinking: result.reasoning, signature: "" });
   }
   const text = result.text ?? result.refusal ?? null;

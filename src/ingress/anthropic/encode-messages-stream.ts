@@ -28,7 +28,7 @@ export interface EventEncoder {
   error(error: GatewayError): string;
 }
 
-type OpenBlock = { kind: "text" } | { kind: "thinking" } | { kind: "tool"; call: number };
+type OpenBlock = { kind: "text" } | { kind: "thinking"; signed: boolean } | { kind: "tool"; call: number };
 
 function event(type: string, data: string): string {
   return `event: ${type}\ndata: ${data}\n\n`;
@@ -143,14 +143,40 @@ export function createEventEncoder(context: EventEncoderContext): EventEncoder {
         }
         case "reasoning-delta": {
           if (part.delta === "") return "";
-          // Canonical reasoning carries no signature: the block starts, and stays, with an empty one.
+          // A signed block is complete: more reasoning is the next block. Reasoning that is never signed
+          // (a model other than Claude) keeps the empty signature it starts with.
           const head =
-            open?.kind === "thinking"
+            open?.kind === "thinking" && !open.signed
               ? ""
-              : openBlock({ kind: "thinking" }, '{"type":"thinking","thinking":"","signature":""}');
+              : openBlock(
+                  { kind: "thinking", signed: false },
+                  '{"type":"thinking","thinking":"","signature":""}',
+                );
           return (
             head + delta(blocks - 1, `{"type":"thinking_delta","thinking":${JSON.stringify(part.delta)}}`)
           );
+        }
+        case "reasoning-signature": {
+          // Anthropic sends the signature as the thinking block's last delta, right before its stop.
+          const head =
+            open?.kind === "thinking" && !open.signed
+              ? ""
+              : openBlock(
+                  { kind: "thinking", signed: false },
+                  '{"type":"thinking","thinking":"","signature":""}',
+                );
+          open = { kind: "thinking", signed: true };
+          return (
+            head +
+            delta(blocks - 1, `{"type":"signature_delta","signature":${JSON.stringify(part.signature)}}`)
+          );
+        }
+        case "reasoning-redacted": {
+          const head = openBlock(
+            { kind: "thinking", signed: true },
+            `{"type":"redacted_thinking","data":${JSON.stringify(part.data)}}`,
+          );
+          return head + close();
         }
         case "tool-call-start": {
           const head = openBlock(

@@ -40,7 +40,9 @@ describe("parseMessagesRequest", () => {
     });
   });
 
-  it("maps a full conversation: system, images, tool uses, tool results before the user's text", () => {
+  const issuer = { vendor: "anthropic", dialect: "anthropic-messages" };
+
+  it("maps a full conversation: system, images, thinking, tool uses, tool results before the user's text", () => {
     const request = parseMessagesRequest({
       model: "m",
       max_tokens: 10,
@@ -100,7 +102,7 @@ describe("parseMessagesRequest", () => {
     expect(request).toEqual({
       model: "m",
       messages: [
-        { role: "system", content: "You are terse." },
+        { role: "system", content: "You are terse.", cacheControl: { type: "ephemeral" } },
         { role: "system", content: "Use metric units." },
         {
           role: "user",
@@ -112,7 +114,11 @@ describe("parseMessagesRequest", () => {
         },
         {
           role: "assistant",
-          content: [{ type: "text", text: "Checking." }],
+          content: [
+            { type: "reasoning", thinking: "They want weather.", signature: "sig", issuer },
+            { type: "reasoning", thinking: "", redactedData: "opaque", issuer },
+            { type: "text", text: "Checking." },
+          ],
           toolCalls: [
             { id: "toolu_1", name: "get_weather", arguments: '{"city":"Paris"}' },
             { id: "toolu_2", name: "get_weather", arguments: "{}" },

@@ -1,6 +1,6 @@
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
-import { parseMessages, parseSystem } from "./parse-messages.js";
+import { parseCacheControl, parseMessages, parseSystem } from "./parse-messages.js";
 import {
   choices,
   integerAtLeast,
@@ -206,8 +206,9 @@ function parseTools(value: unknown): ToolDefinition[] | undefined {
     if (!present(tool["input_schema"])) throw missing(`${at}.input_schema`);
     const schema = requireObject(tool["input_schema"], `${at}.input_schema`);
     if (schema["type"] !== "object") throw invalid(`${at}.input_schema.type`, "Input should be 'object'");
-    if (present(tool["cache_control"])) requireObject(tool["cache_control"], `${at}.cache_control`);
     const definition: Mutable<ToolDefinition> = { name, parameters: schema };
+    const cache = parseCacheControl(tool, at);
+    if (cache !== undefined) definition.cacheControl = cache;
     const description = optionalString(tool, "description", at);
     if (description !== undefined) definition.description = description;
     const strict = optionalBoolean(tool, "strict", at);

@@ -1,7 +1,10 @@
 import type {
+  AssistantContentPart,
+  CacheControl,
   ContentPart,
   ImagePart,
   Message,
+  ReasoningIssuer,
   SystemMessage,
   TextPart,
   ToolCall,
@@ -55,10 +58,13 @@ const thinkingFields = new Set(["type", "thinking", "signature"]);
 const redactedThinkingFields = new Set(["type", "data"]);
 const imageMediaTypes = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
 
+/** Replayed thinking reached this ingress from a Claude model (only Claude writes Anthropic thinking). */
+const replayedIssuer: ReasoningIssuer = Object.freeze({ vendor: "anthropic", dialect: "anthropic-messages" });
+
 /**
  * The top-level `system`: a string or text blocks. Each block becomes one canonical system message,
- * so a codec of Anthropic's dialect can rebuild the blocks; an empty system adds nothing.
- * `cache_control` on blocks has no canonical form and is dropped (a cost hint, not content).
+ * with its `cache_control` breakpoint, so a codec of Anthropic's dialect can rebuild the blocks; an
+ * empty system adds nothing.
  * @see https://docs.claude.com/en/api/messages
  */
 export function parseSystem(value: unknown): SystemMessage[] {
@@ -73,7 +79,10 @@ export function parseSystem(value: unknown): SystemMessage[] {
       if (!present(record["type"])) throw missing(`${at}.type`);
       throw invalid(`${at}.type`, "Input should be 'text'");
     }
-    return { role: "system", content: parseTextBlock(record, at).text };
+    const text = parseTextBlock(record, at);
+    return text.cacheControl === undefined
+      ? { role: "system", content: text.text }
+      : { role: "system", content: text.text, cacheControl: text.cacheControl };
   });
 }
 
@@ -159,12 +168,12 @@ function parseUserBlocks(blocks: readonly unknown[], at: string, out: Message[])
 }
 
 /**
- * Assistant turns: text and `tool_use` blocks. Replayed `thinking` / `redacted_thinking` blocks are
- * checked and dropped: the canonical assistant message has no place for them (nor for their
- * signatures), and no other dialect can take them. See docs/anthropic-ingress.md.
+ * Assistant turns: text, `tool_use`, and replayed `thinking` / `redacted_thinking` blocks, which keep
+ * their place and signature so a Claude upstream can verify them (others drop them with a warning).
+ * See docs/anthropic-ingress.md.
  */
 function parseAssistantBlocks(blocks: readonly unknown[], at: string): Message {
-  const content: TextPart[] = [];
+  const content: AssistantContentPart[] = [];
   const toolCalls: ToolCall[] = [];
   blocks.forEach((value, index) => {
     const blockAt = join(at, index);
@@ -177,15 +186,24 @@ function parseAssistantBlocks(blocks: readonly unknown[], at: string): Message {
       case "tool_use":
         toolCalls.push(parseToolUse(block, blockAt));
         return;
-      case "thinking":
+      case "thinking": {
         rejectExtra(block, thinkingFields, blockAt);
-        requireString(block["thinking"], `${blockAt}.thinking`);
-        requireString(block["signature"], `${blockAt}.signature`);
+        const thinking = requireString(block["thinking"], `${blockAt}.thinking`);
+        const signature = requireString(block["signature"], `${blockAt}.signature`);
+        // An empty signature (the gateway's own for reasoning a non-Claude model gave) verifies nowhere.
+        content.push(
+          signature === ""
+            ? { type: "reasoning", thinking, issuer: replayedIssuer }
+            : { type: "reasoning", thinking, signature, issuer: replayedIssuer },
+        );
         return;
-      case "redacted_thinking":
+      }
+      case "redacted_thinking": {
         rejectExtra(block, redactedThinkingFields, blockAt);
-        requireString(block["data"], `${blockAt}.data`);
+        const data = requireString(block["data"], `${blockAt}.data`);
+        content.push({ type: "reasoning", thinking: "", redactedData: data, issuer: replayedIssuer });
         return;
+      }
       case "image":
         throw unsupported(`${blockAt}.type`, "image blocks are only supported in user messages");
       default:
@@ -197,26 +215,44 @@ function parseAssistantBlocks(blocks: readonly unknown[], at: string): Message {
   return message;
 }
 
-/** A text block; `citations` on replayed text have no canonical form and are dropped with `cache_control`. */
+/** A text block; `citations` on replayed text have no canonical form and are dropped. */
 function parseTextBlock(block: JsonRecord, at: string): TextPart {
   rejectExtra(block, textFields, at);
-  checkCacheControl(block, at);
+  const cache = parseCacheControl(block, at);
   const citations = block["citations"];
   if (present(citations) && !Array.isArray(citations)) {
     throw invalid(`${at}.citations`, "Input should be a valid list");
   }
-  return { type: "text", text: requireString(block["text"], `${at}.text`) };
+  const text = requireString(block["text"], `${at}.text`);
+  return cache === undefined ? { type: "text", text } : { type: "text", text, cacheControl: cache };
 }
 
-function checkCacheControl(block: JsonRecord, at: string): void {
+/**
+ * A block's `cache_control`: `{type: "ephemeral", ttl?: "5m" | "1h"}`, Anthropic's only kind.
+ * @see https://docs.claude.com/en/docs/build-with-claude/prompt-caching
+ */
+export function parseCacheControl(block: JsonRecord, at: string): CacheControl | undefined {
   const value = block["cache_control"];
-  if (present(value)) requireObject(value, `${at}.cache_control`);
+  if (!present(value)) return undefined;
+  const path = `${at}.cache_control`;
+  const cache = requireObject(value, path);
+  rejectExtra(cache, new Set(["type", "ttl"]), path);
+  if (!present(cache["type"])) throw missing(`${path}.type`);
+  if (cache["type"] !== "ephemeral") throw invalid(`${path}.type`, "Input should be 'ephemeral'");
+  const ttl = cache["ttl"];
+  if (!present(ttl)) return { type: "ephemeral" };
+  if (ttl !== "5m" && ttl !== "1h") throw invalid(`${path}.ttl`, "Input should be '5m' or '1h'");
+  return { type: "ephemeral", ttl };
+}
+
+function withCache<T extends object>(part: T, cache: CacheControl | undefined): T {
+  return cache === undefined ? part : { ...part, cacheControl: cache };
 }
 
 /** Base64 sources become `data:` URLs, URL sources stay URLs; Files API ids are not supported. */
 function parseImageBlock(block: JsonRecord, at: string): ImagePart {
   rejectExtra(block, imageFields, at);
-  checkCacheControl(block, at);
+  const cache = parseCacheControl(block, at);
   const sourceAt = `${at}.source`;
   if (!present(block["source"])) throw missing(sourceAt);
   const source = requireObject(block["source"], sourceAt);
@@ -229,13 +265,13 @@ function parseImageBlock(block: JsonRecord, at: string): ImagePart {
         throw invalid(`${sourceAt}.media_type`, `Input should be ${choices(imageMediaTypes)}`);
       }
       const data = requireString(source["data"], `${sourceAt}.data`);
-      return { type: "image", url: `data:${mediaType};base64,${data}` };
+      return withCache<ImagePart>({ type: "image", url: `data:${mediaType};base64,${data}` }, cache);
     }
     case "url": {
       rejectExtra(source, new Set(["type", "url"]), sourceAt);
       const url = requireString(source["url"], `${sourceAt}.url`);
       if (url === "") throw invalid(`${sourceAt}.url`, "String should have at least 1 character");
-      return { type: "image", url };
+      return withCache<ImagePart>({ type: "image", url }, cache);
     }
     case "file":
       throw unsupported(`${sourceAt}.type`, "file sources (the Files API) are not supported by this gateway");
@@ -250,14 +286,14 @@ function parseImageBlock(block: JsonRecord, at: string): ImagePart {
 /** `input` must be an object; it travels as its JSON text, like every canonical tool call. */
 function parseToolUse(block: JsonRecord, at: string): ToolCall {
   rejectExtra(block, toolUseFields, at);
-  checkCacheControl(block, at);
+  const cache = parseCacheControl(block, at);
   const id = requireString(block["id"], `${at}.id`);
   if (id === "") throw invalid(`${at}.id`, "String should have at least 1 character");
   const name = requireString(block["name"], `${at}.name`);
   if (name === "") throw invalid(`${at}.name`, "String should have at least 1 character");
   if (!present(block["input"])) throw missing(`${at}.input`);
   const input = requireObject(block["input"], `${at}.input`);
-  return { id, name, arguments: JSON.stringify(input) };
+  return withCache<ToolCall>({ id, name, arguments: JSON.stringify(input) }, cache);
 }
 
 /**
@@ -267,12 +303,15 @@ function parseToolUse(block: JsonRecord, at: string): ToolCall {
  */
 function parseToolResult(block: JsonRecord, at: string): ToolMessage {
   rejectExtra(block, toolResultFields, at);
-  checkCacheControl(block, at);
+  const cache = parseCacheControl(block, at);
   const toolCallId = requireString(block["tool_use_id"], `${at}.tool_use_id`);
   if (toolCallId === "") throw invalid(`${at}.tool_use_id`, "String should have at least 1 character");
   const content = toolResultText(block["content"], `${at}.content`);
   const isError = optionalBoolean(block, "is_error", at) ?? false;
-  return { role: "tool", toolCallId, content: isError ? `Error: ${content}` : content };
+  return withCache<ToolMessage>(
+    { role: "tool", toolCallId, content: isError ? `Error: ${content}` : content },
+    cache,
+  );
 }
 
 function toolResultText(value: unknown, at: string): string {

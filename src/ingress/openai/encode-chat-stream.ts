@@ -66,6 +66,10 @@ export function createChunkEncoder(context: ChunkEncoderContext): ChunkEncoder {
         case "reasoning-delta":
           // Not an OpenAI field: the DeepSeek/vLLM name that many OpenAI clients read, others ignore.
           return part.delta === "" ? "" : choice(`{"reasoning_content":${JSON.stringify(part.delta)}}`);
+        case "reasoning-signature":
+        case "reasoning-redacted":
+          // Signatures are for replay to Claude, which an OpenAI chat client cannot do.
+          return "";
         case "tool-call-start":
           return choice(
             `{"tool_calls":[{"index":${part.index},"id":${JSON.stringify(part.id)},"type":"function","function":{"name":${JSON.stringify(part.name)},"arguments":""}}]}`,

@@ -1,5 +1,6 @@
 import type {
   AssistantMessage,
+  CacheControl,
   ChatRequest,
   ContentPart,
   Message,
@@ -203,6 +204,8 @@ function parseMessage(value: unknown, index: number): Message {
         content: parseTextContent(value["content"], `${at}.content`),
       };
       if (role === "developer") message.originalRole = "developer";
+      const cache = partsCacheControl(value["content"], `${at}.content`);
+      if (cache !== undefined) message.cacheControl = cache;
       const name = optionalString(value, "name", `${at}.name`);
       if (name !== undefined) message.name = name;
       return message;
@@ -251,6 +254,35 @@ function parseTextContent(content: unknown, at: string): string {
   return text;
 }
 
+/**
+ * `cache_control` on a text part: not OpenAI's, but the convention OpenRouter and LiteLLM document for
+ * Claude behind an OpenAI-style API, so OpenAI clients can place prompt-cache breakpoints. Anthropic's
+ * shape: `{type: "ephemeral", ttl?: "5m" | "1h"}`.
+ * @see https://openrouter.ai/docs/features/prompt-caching
+ */
+function cacheControlOf(part: Record<string, unknown>, at: string): CacheControl | undefined {
+  const value = part["cache_control"];
+  if (!present(value)) return undefined;
+  if (!isRecord(value) || value["type"] !== "ephemeral") {
+    throw invalid(`${at}.cache_control.type`, `'${at}.cache_control.type' must be 'ephemeral'`);
+  }
+  const ttl = value["ttl"];
+  if (!present(ttl)) return { type: "ephemeral" };
+  if (ttl !== "5m" && ttl !== "1h")
+    throw invalid(`${at}.cache_control.ttl`, `'${at}.cache_control.ttl' must be '5m' or '1h'`);
+  return { type: "ephemeral", ttl };
+}
+
+/** A system message's breakpoint: the last one its parts carry (the message is one block downstream). */
+function partsCacheControl(content: unknown, at: string): CacheControl | undefined {
+  if (!Array.isArray(content)) return undefined;
+  let found: CacheControl | undefined;
+  (content as unknown[]).forEach((part, index) => {
+    if (isRecord(part)) found = cacheControlOf(part, `${at}[${index}]`) ?? found;
+  });
+  return found;
+}
+
 function parseTextPart(part: unknown, at: string): string {
   if (!isRecord(part)) throw invalid(at, `Invalid type for '${at}': expected an object`);
   if (part["type"] !== "text")
@@ -270,8 +302,11 @@ function parseUserContent(content: unknown, at: string): ContentPart[] {
     const partAt = `${at}[${index}]`;
     if (!isRecord(part)) throw invalid(partAt, `Invalid type for '${partAt}': expected an object`);
     switch (part["type"]) {
-      case "text":
-        return { type: "text", text: parseTextPart(part, partAt) };
+      case "text": {
+        const cache = cacheControlOf(part, partAt);
+        const text = parseTextPart(part, partAt);
+        return cache === undefined ? { type: "text", text } : { type: "text", text, cacheControl: cache };
+      }
       case "image_url": {
         const image = part["image_url"];
         if (!isRecord(image)) throw invalid(`${partAt}.image_url`, `'${partAt}.image_url' must be an object`);
