@@ -65,4 +65,30 @@ describe("affinityKeyOf", () => {
     );
     expect(affinityKeyOf("t", chat({}))).toBeUndefined();
   });
+
+  it("else hashes the prompt up to its first cache breakpoint: a shared prefix, whatever follows", () => {
+    const system = {
+      role: "system" as const,
+      content: "You are a careful reviewer.",
+      cacheControl: { type: "ephemeral" as const },
+    };
+    const turn = (text: string) => ({ role: "user" as const, content: [{ type: "text" as const, text }] });
+    const first = affinityKeyOf("t", chat({ messages: [system, turn("review a.ts")] }));
+    const second = affinityKeyOf("t", chat({ messages: [system, turn("review b.ts")] }));
+    expect(first).toMatchObject({ source: "cached prefix" });
+    expect(second?.key).toBe(first?.key);
+    const other = affinityKeyOf(
+      "t",
+      chat({ messages: [{ ...system, content: "You are terse." }, turn("review a.ts")] }),
+    );
+    expect(other?.key).not.toBe(first?.key);
+    const hour = affinityKeyOf(
+      "t",
+      chat({ messages: [{ ...system, cacheControl: { type: "ephemeral", ttl: "1h" } }] }),
+    );
+    expect(hour?.ttlMs).toBe(3_600_000);
+    expect(
+      affinityKeyOf("t", chat({ messages: [{ role: "system", content: "no breakpoint" }, turn("x")] })),
+    ).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
-import type { ChatRequest } from "../core/chat-request.js";
+import { createHash } from "node:crypto";
+import type { CacheControl, ChatRequest } from "../core/chat-request.js";
 import type { Plan } from "./plan.js";
 
 /*
@@ -22,6 +23,8 @@ export interface AffinityKey {
   readonly key: string;
   /** What the key came from, for the planner's reason: `prompt_cache_key`, `user`, `cached prefix`. */
   readonly source: string;
+  /** How long the provider keeps this cache, when the request says (a breakpoint's `ttl: 1h`). */
+  readonly ttlMs?: number;
 }
 
 interface Entry {
@@ -67,14 +70,20 @@ export class AffinityTable {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(affinity.key, { offering, provider, expiresAt: now + this.#options.ttlMs });
+    this.#entries.set(affinity.key, {
+      offering,
+      provider,
+      expiresAt: now + (affinity.ttlMs ?? this.#options.ttlMs),
+    });
   }
 }
 
 /**
- * What ties a chat request to a conversation: the client's `prompt_cache_key` (OpenAI's field for exactly
- * this), else its end-user id (`user`, or Anthropic's `metadata.user_id`); none when the client sent
- * neither.
+ * What ties a chat request to a conversation or a shared cached prefix: the client's `prompt_cache_key`
+ * (OpenAI's field for exactly this), else its end-user id (`user`, or Anthropic's `metadata.user_id`),
+ * else the hash of its prompt up to its first cache breakpoint (tools, then system, then messages, as
+ * Anthropic orders the cached prefix) — requests that share that prefix share its cache; none when the
+ * request has none of the three.
  */
 export function affinityKeyOf(tenant: string, chat: ChatRequest): AffinityKey | undefined {
   const cacheKey = chat.passthrough?.fields["prompt_cache_key"];
@@ -82,5 +91,85 @@ export function affinityKeyOf(tenant: string, chat: ChatRequest): AffinityKey | 
     return { key: `${tenant}\u0000${chat.model}\u0000k\u0000${cacheKey}`, source: "prompt_cache_key" };
   if (chat.user !== undefined && chat.user !== "")
     return { key: `${tenant}\u0000${chat.model}\u0000u\u0000${chat.user}`, source: "user" };
+  const prefix = cachedPrefix(chat);
+  if (prefix === undefined) return undefined;
+  return {
+    key: `${tenant}\u0000${chat.model}\u0000p\u0000${prefix.hash}`,
+    source: "cached prefix",
+    ...(prefix.ttl === "1h" ? { ttlMs: 3_600_000 } : {}),
+  };
+}
+
+/** The hash of the prompt up to and including its first breakpoint, and that breakpoint's TTL. */
+function cachedPrefix(chat: ChatRequest): { hash: string; ttl: CacheControl["ttl"] } | undefined {
+  if (!hasBreakpoint(chat)) return undefined;
+  const hash = createHash("sha256");
+  const add = (kind: string, text: string): void => {
+    hash.update(kind);
+    hash.update("\u0000");
+    hash.update(text);
+    hash.update("\u0000");
+  };
+  const done = (control: CacheControl | undefined): { hash: string; ttl: CacheControl["ttl"] } | undefined =>
+    control === undefined ? undefined : { hash: hash.digest("hex"), ttl: control.ttl };
+  for (const tool of chat.tools ?? []) {
+    add("tool", JSON.stringify([tool.name, tool.description ?? "", tool.parameters ?? {}]));
+    const found = done(tool.cacheControl);
+    if (found !== undefined) return found;
+  }
+  for (const message of chat.messages) {
+    switch (message.role) {
+      case "system": {
+        add("system", message.content);
+        const found = done(message.cacheControl);
+        if (found !== undefined) return found;
+        break;
+      }
+      case "user":
+        for (const part of message.content) {
+          add("user", part.type === "text" ? part.text : part.url);
+          const found = done(part.cacheControl);
+          if (found !== undefined) return found;
+        }
+        break;
+      case "assistant":
+        for (const part of message.content) {
+          add("assistant", part.type === "text" ? part.text : part.thinking);
+          const found = done(part.type === "text" ? part.cacheControl : undefined);
+          if (found !== undefined) return found;
+        }
+        for (const call of message.toolCalls ?? []) {
+          add("call", `${call.name}\u0000${call.arguments}`);
+          const found = done(call.cacheControl);
+          if (found !== undefined) return found;
+        }
+        break;
+      case "tool": {
+        add("tool-result", `${message.toolCallId}\u0000${message.content}`);
+        const found = done(message.cacheControl);
+        if (found !== undefined) return found;
+        break;
+      }
+    }
+  }
   return undefined;
+}
+
+/** A cheap first look, so requests without breakpoints never hash anything. */
+function hasBreakpoint(chat: ChatRequest): boolean {
+  if (chat.tools?.some((tool) => tool.cacheControl !== undefined) === true) return true;
+  return chat.messages.some((message) => {
+    switch (message.role) {
+      case "system":
+      case "tool":
+        return message.cacheControl !== undefined;
+      case "user":
+        return message.content.some((part) => part.cacheControl !== undefined);
+      case "assistant":
+        return (
+          message.content.some((part) => part.type === "text" && part.cacheControl !== undefined) ||
+          (message.toolCalls?.some((call) => call.cacheControl !== undefined) ?? false)
+        );
+    }
+  });
 }
