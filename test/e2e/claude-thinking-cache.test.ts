@@ -5,7 +5,7 @@ import { setFault, startHarness, testKey, type Harness } from "../support/harnes
 /**
  * Issue 14 (items 1 and 3): a Claude client's tool loop with extended thinking and cache breakpoints,
  * through the gateway, on each cloud that sells Claude — Anthropic, Vertex (rawPredict) and Bedrock
- * (Converse). The emulators sign the thinking they issue and reject a replayed block they did not sign;
+ * (Converse, and InvokeModel with Anthropic's own body). The emulators sign the thinking they issue and reject a replayed block they did not sign;
  * they report a cache write for a new breakpointed prefix and a read when it comes again.
  */
 let harness: Harness;
@@ -19,6 +19,16 @@ beforeAll(async () => {
         provider: "openai",
         native_model: "gpt-4o-mini-2024-07-18",
         price: { input: 0.15, output: 0.6 },
+      });
+      // The same Bedrock account and emulator once more, for Claude through InvokeModel (Anthropic's body).
+      const providers = document.providers as Record<string, Record<string, unknown>>;
+      providers["aws-invoke"] = { ...providers["aws-us-east-1"] };
+      (document.offerings as Record<string, unknown>[]).push({
+        model: "claude-sonnet-4-6",
+        provider: "aws-invoke",
+        native_model: "us.anthropic.claude-sonnet-4-6",
+        api: "invoke",
+        price: { input: 3.3, output: 16.5, cached_input: 0.33, cache_write: 4.125 },
       });
       const tenants = document.tenants as Record<string, { policy: Record<string, unknown> }>;
       for (const tenant of Object.values(tenants))
@@ -38,6 +48,7 @@ const prices: Record<string, [number, number, number, number]> = {
   anthropic: [3, 15, 0.3, 3.75],
   "gcp-us-central1": [3, 15, 0.3, 3.75],
   "aws-us-east-1": [3.3, 16.5, 0.33, 4.125],
+  "aws-invoke": [3.3, 16.5, 0.33, 4.125],
 };
 
 /** The tool, described per run so that each run's prefix is new to the cache. */
@@ -106,6 +117,7 @@ describe.each([
   { provider: "anthropic", path: "Anthropic Messages" },
   { provider: "gcp-us-central1", path: "Vertex rawPredict" },
   { provider: "aws-us-east-1", path: "Bedrock Converse" },
+  { provider: "aws-invoke", path: "Bedrock InvokeModel" },
 ])("a thinking tool loop with cache breakpoints on $provider ($path)", ({ provider }) => {
   it.each([false, true])("streamed: %s", async (stream) => {
     const label = `Weather desk on ${provider}, ${stream ? "streamed" : "whole"}.`;

@@ -20,6 +20,7 @@ import {
   overloadedEvent,
   toMessagesReply,
   type MessagesEvent,
+  type MessagesReply,
 } from "./messages-wire.js";
 
 /**
@@ -67,6 +68,42 @@ export function createClaudeEmulation(
   return { signer: new ThinkingSigner(options.thinkingSecret), cache };
 }
 
+/**
+ * Claude's answer to a parsed Messages request, as every cloud's emulator of Claude gives it (Anthropic,
+ * Vertex rawPredict, Bedrock InvokeModel): replayed thinking checked against this emulator's signatures,
+ * the shared deterministic reply, signed (or redacted) thinking when asked for, and the prompt cache's
+ * reads and writes. A refusal is the message of Claude's 400 `invalid_request_error`.
+ */
+export function claudeReply(
+  raw: Readonly<Record<string, unknown>>,
+  request: Extract<ReturnType<typeof parseMessagesRequest>, { ok: true }>["request"],
+  claude: ClaudeEmulation,
+  shape: { readonly seed: string; readonly model: string; readonly vertex: boolean },
+): { readonly ok: true; readonly reply: MessagesReply } | { readonly ok: false; readonly message: string } {
+  const thinking = readThinking(raw, request.chat.maxTokens);
+  if ("message" in thinking) return { ok: false, message: thinking.message };
+  const replayError = checkReplayedThinking(raw, claude.signer, thinking.enabled);
+  if (replayError !== undefined) return { ok: false, message: replayError };
+  const planned = planReply(request.chat);
+  const reply = toMessagesReply(planned, request.stopSequences, shape);
+  if (thinking.enabled) {
+    const text = composeThinking(request.chat.messages, planned);
+    reply.thinking = wantsRedacted(request.chat.messages)
+      ? { redacted: claude.signer.redact(text) }
+      : { text, signature: claude.signer.sign(text) };
+    // Thinking is billed as output, whether shown or redacted.
+    reply.outputTokens += countTextTokens(text);
+  }
+  const segments = promptSegments(raw);
+  const cached = claude.cache.use(shape.model, segments, reply.inputTokens);
+  reply.inputTokens = cached.total;
+  reply.cacheRead = cached.read;
+  reply.cacheWrite = cached.write;
+  reply.cacheWriteLong =
+    segments.findLast((segment) => segment.breakpointTtlMs !== undefined)?.breakpointTtlMs === ONE_HOUR_MS;
+  return { ok: true, reply };
+}
+
 /** A request id shaped like Anthropic's (`req_011C…`), derived from the emulator's name and counter. */
 export function requestIdFor(name: string, sequence: number): string {
   return `req_011C${base62(`${name}:${sequence}:request`, 20)}`;
@@ -103,36 +140,14 @@ export async function handleAnthropicMessages(
   if (isMissingModel(model))
     return sendError(anthropicError(404, "not_found_error", `model: ${model}`, requestId));
 
-  const raw = isRecord(body) ? body : {};
-  const thinking = readThinking(raw, request.chat.maxTokens);
-  if ("message" in thinking)
-    return sendError(anthropicError(400, "invalid_request_error", thinking.message, requestId));
-  const replayError = checkReplayedThinking(raw, options.claude.signer, thinking.enabled);
-  if (replayError !== undefined)
-    return sendError(anthropicError(400, "invalid_request_error", replayError, requestId));
-
-  const planned = planReply(request.chat);
-  const reply = toMessagesReply(planned, request.stopSequences, {
+  const answered = claudeReply(isRecord(body) ? body : {}, request, options.claude, {
     seed: `${context.name}:${context.sequence}`,
     model,
     vertex,
   });
-  if (thinking.enabled) {
-    const text = composeThinking(request.chat.messages, planned);
-    const signer = options.claude.signer;
-    reply.thinking = wantsRedacted(request.chat.messages)
-      ? { redacted: signer.redact(text) }
-      : { text, signature: signer.sign(text) };
-    // Thinking is billed as output, whether shown or redacted.
-    reply.outputTokens += countTextTokens(text);
-  }
-  const segments = promptSegments(raw);
-  const cached = options.claude.cache.use(model, segments, reply.inputTokens);
-  reply.inputTokens = cached.total;
-  reply.cacheRead = cached.read;
-  reply.cacheWrite = cached.write;
-  reply.cacheWriteLong =
-    segments.findLast((segment) => segment.breakpointTtlMs !== undefined)?.breakpointTtlMs === ONE_HOUR_MS;
+  if (!answered.ok)
+    return sendError(anthropicError(400, "invalid_request_error", answered.message, requestId));
+  const reply = answered.reply;
   const stream = options.stream ?? request.stream;
   const { firstMs, perTokenMs } = pacingDelays(context.pacing);
   if (!stream) {

@@ -169,7 +169,7 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions): Pro
 
     const headers = { "x-amzn-requestid": uuidFrom(seed) };
     if (claude) {
-      const invoked = invokeClaude(modelId, json.value, seed);
+      const invoked = invokeClaude(modelId, json.value, seed, { signer, cache: promptCache });
       if (!invoked.ok) return fail(invoked.error);
       const { reply } = invoked.call;
       if (stream) {

@@ -1,12 +1,7 @@
-import { planReply } from "../chat-reply.js";
 import { isRecord } from "../chat-request.js";
 import { parseMessagesRequest } from "../anthropic/messages-request.js";
-import {
-  messageBody,
-  messageEvents,
-  toMessagesReply,
-  type MessagesReply,
-} from "../anthropic/messages-wire.js";
+import { claudeReply, type ClaudeEmulation } from "../anthropic/messages-handler.js";
+import { messageBody, messageEvents, type MessagesReply } from "../anthropic/messages-wire.js";
 import { validation, type AwsError } from "./aws-errors.js";
 import type { ConverseStreamEvent } from "./converse-reply.js";
 
@@ -69,6 +64,7 @@ export function invokeClaude(
   modelId: string,
   body: unknown,
   seed: string,
+  claude: ClaudeEmulation,
 ): { ok: true; call: InvokeClaudeCall } | { ok: false; error: AwsError } {
   if (!isRecord(body)) return { ok: false, error: malformed("expected type: JSONObject") };
   for (const key of Object.keys(body)) {
@@ -89,11 +85,10 @@ export function invokeClaude(
   // The Anthropic emulator's checks, with the path's model standing in for the body's.
   const parsed = parseMessagesRequest({ ...messages, model: modelId }, { vertex: false, countOnly: false });
   if (!parsed.ok) return { ok: false, error: validation(parsed.message) };
-  const reply = toMessagesReply(planReply(parsed.request.chat), parsed.request.stopSequences, {
-    seed,
-    model: modelId,
-    vertex: false,
-  });
+  // Claude's own answer, thinking and prompt cache included, as on Anthropic and Vertex.
+  const answered = claudeReply(messages, parsed.request, claude, { seed, model: modelId, vertex: false });
+  if (!answered.ok) return { ok: false, error: validation(answered.message) };
+  const reply = answered.reply;
   return { ok: true, call: { reply: { ...reply, id: reply.id.replace(/^msg_/, "msg_bdrk_") } } };
 }
 
