@@ -47,8 +47,13 @@ describe("AffinityTable", () => {
 });
 
 describe("affinityKeyOf", () => {
-  const chat = (fields: Partial<ChatRequest>): ChatRequest =>
-    ({ model: "m", messages: [], stream: false, includeUsage: false, ...fields });
+  const chat = (fields: Partial<ChatRequest>): ChatRequest => ({
+    model: "m",
+    messages: [],
+    stream: false,
+    includeUsage: false,
+    ...fields,
+  });
 
   it("takes the client's prompt_cache_key, else its end user, per tenant and model", () => {
     const keyed = chat({
