@@ -51,6 +51,7 @@ describe("toLedgerRow", () => {
       status: 200,
       errorCode: null,
       warnings: "unsupported_parameter=logit_bias,reasoning_effort=reasoning.effort",
+      capabilities: "chat,tools",
     });
   });
 

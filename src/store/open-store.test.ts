@@ -48,6 +48,7 @@ describe("the SQLite store", () => {
         { name: "0001_ledger" },
         { name: "0002_stored_responses" },
         { name: "0003_directory" },
+        { name: "0004_ledger_capabilities" },
       ]);
       expect(raw.prepare("select count(*) as n from ledger_entries").get()).toEqual({ n: 1 });
     } finally {
@@ -139,6 +140,7 @@ describe("the PostgreSQL store", () => {
           { name: "0001_ledger" },
           { name: "0002_stored_responses" },
           { name: "0003_directory" },
+          { name: "0004_ledger_capabilities" },
         ]);
       } finally {
         await client.end();
