@@ -10,7 +10,7 @@ import { closedPort } from "../../test/support/tcp-proxy.js";
 import { RedisUnavailableError } from "../store/redis/redis-connection.js";
 import type { BucketCharge, BudgetCharge } from "./counters.js";
 import { describeCounterStore } from "./counters.contract.js";
-import { RedisCounters } from "./redis-counters.js";
+import { mergeSettlements, RedisCounters } from "./redis-counters.js";
 
 const prefix = testKeyPrefix("counters");
 afterAll(() => deleteKeys(testRedisUrl, prefix));
@@ -206,5 +206,26 @@ describe("RedisCounters when Redis fails", () => {
       await counters.settle({ buckets: [{ ...perMinute(`drop:${i}`, 10), give: -1 }], budgets: [] });
     expect(counters.stats).toMatchObject({ queued: 2, dropped: 1 });
     expect(warnings.filter((warning) => warning.includes("dropped"))).toHaveLength(1);
+  });
+});
+
+describe("mergeSettlements", () => {
+  it("sums the deltas per bucket and budget window, keeping each one's shape", () => {
+    const bucket = (id: string, give: number) => ({ id, capacity: 100, periodMs: 60_000, give });
+    const budget = (id: string, releaseNanos: number, spendNanos: number) => ({
+      id,
+      releaseNanos,
+      spendNanos,
+      expiresAt: 5,
+    });
+    expect(
+      mergeSettlements([
+        { buckets: [bucket("rl:a", 3), bucket("rl:b", -2)], budgets: [budget("b:1", 10, 4)] },
+        { buckets: [bucket("rl:a", -7)], budgets: [budget("b:1", 20, 9), budget("b:2", 1, 1)] },
+      ]),
+    ).toEqual({
+      buckets: [bucket("rl:a", -4), bucket("rl:b", -2)],
+      budgets: [budget("b:1", 30, 13), budget("b:2", 1, 1)],
+    });
   });
 });

@@ -85,6 +85,9 @@ export class RedisCounters implements CounterStore {
   readonly #warn: (message: string) => void;
   readonly #maxQueued: number;
   readonly #queue: Settlement[] = [];
+  /** Settlements waiting for this turn of the event loop to end (see `settle`), and their callers. */
+  readonly #pending: Settlement[] = [];
+  readonly #settled: (() => void)[] = [];
   #replaying = false;
   #closed = false;
   /** The last connection error, for the messages of calls refused while down. */
@@ -206,8 +209,24 @@ export class RedisCounters implements CounterStore {
       this.#enqueue(settlement);
       return;
     }
-    const outcome = await this.#sendSettlement(settlement);
-    if (outcome === "unsent") this.#enqueue(settlement);
+    // Coalesced: the settlements of every request that finished in this turn of the event loop go as one
+    // script call, their deltas summed per bucket and budget (settlement is additive), so a busy gateway
+    // pays one Redis call for many requests rather than one each.
+    this.#pending.push(settlement);
+    const applied = new Promise<void>((resolve) => this.#settled.push(resolve));
+    if (this.#pending.length === 1) setImmediate(() => void this.#flush());
+    return applied;
+  }
+
+  /** Sends the settlements gathered since the last flush as one, summed per bucket and budget. */
+  async #flush(): Promise<void> {
+    const pending = this.#pending.splice(0);
+    const settled = this.#settled.splice(0);
+    if (pending.length === 0) return;
+    const merged = mergeSettlements(pending);
+    if (this.#queue.length > 0 || this.#replaying || !this.available) this.#enqueue(merged);
+    else if ((await this.#sendSettlement(merged)) === "unsent") this.#enqueue(merged);
+    for (const resolve of settled) resolve();
   }
 
   async seedBudget(id: string, spentNanos: number, expiresAt: number | undefined): Promise<void> {
@@ -238,6 +257,7 @@ export class RedisCounters implements CounterStore {
   /** Sends what is queued when Redis is up (best effort, bounded by the timeout), then disconnects. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.#flush();
     if (this.#queue.length > 0 && this.available) await this.#replay();
     this.#closed = true;
     if (this.#queue.length > 0)
@@ -419,4 +439,30 @@ function parseCharge(reply: Reply, request: ChargeRequest): ChargeResult {
     buckets,
     budgets,
   };
+}
+
+/** Settlements summed per bucket and per budget window: applying the sum is applying each (they add up). */
+export function mergeSettlements(settlements: readonly Settlement[]): Settlement {
+  if (settlements.length === 1 && settlements[0] !== undefined) return settlements[0];
+  const buckets = new Map<string, { id: string; capacity: number; periodMs: number; give: number }>();
+  const budgets = new Map<
+    string,
+    { id: string; releaseNanos: number; spendNanos: number; expiresAt: number | undefined }
+  >();
+  for (const settlement of settlements) {
+    for (const bucket of settlement.buckets) {
+      const seen = buckets.get(bucket.id);
+      if (seen === undefined) buckets.set(bucket.id, { ...bucket });
+      else seen.give += bucket.give;
+    }
+    for (const budget of settlement.budgets) {
+      const seen = budgets.get(budget.id);
+      if (seen === undefined) budgets.set(budget.id, { ...budget });
+      else {
+        seen.releaseNanos += budget.releaseNanos;
+        seen.spendNanos += budget.spendNanos;
+      }
+    }
+  }
+  return { buckets: [...buckets.values()], budgets: [...budgets.values()] };
 }
