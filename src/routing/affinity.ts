@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { requestHasCacheControl } from "../codecs/reasoning.js";
 import type { CacheControl, ChatRequest } from "../core/chat-request.js";
 import type { Plan } from "./plan.js";
 
@@ -102,7 +103,8 @@ export function affinityKeyOf(tenant: string, chat: ChatRequest): AffinityKey | 
 
 /** The hash of the prompt up to and including its first breakpoint, and that breakpoint's TTL. */
 function cachedPrefix(chat: ChatRequest): { hash: string; ttl: CacheControl["ttl"] } | undefined {
-  if (!hasBreakpoint(chat)) return undefined;
+  // A cheap first look, so requests without breakpoints never hash anything.
+  if (!requestHasCacheControl(chat)) return undefined;
   const hash = createHash("sha256");
   const add = (kind: string, text: string): void => {
     hash.update(kind);
@@ -153,23 +155,4 @@ function cachedPrefix(chat: ChatRequest): { hash: string; ttl: CacheControl["ttl
     }
   }
   return undefined;
-}
-
-/** A cheap first look, so requests without breakpoints never hash anything. */
-function hasBreakpoint(chat: ChatRequest): boolean {
-  if (chat.tools?.some((tool) => tool.cacheControl !== undefined) === true) return true;
-  return chat.messages.some((message) => {
-    switch (message.role) {
-      case "system":
-      case "tool":
-        return message.cacheControl !== undefined;
-      case "user":
-        return message.content.some((part) => part.cacheControl !== undefined);
-      case "assistant":
-        return (
-          message.content.some((part) => part.type === "text" && part.cacheControl !== undefined) ||
-          (message.toolCalls?.some((call) => call.cacheControl !== undefined) ?? false)
-        );
-    }
-  });
 }
