@@ -1,4 +1,5 @@
-import type { ChatRequest } from "../core/chat-request.js";
+import { documentContent, documentText } from "../codecs/document.js";
+import type { ChatRequest, DocumentPart } from "../core/chat-request.js";
 
 type Counter = (text: string) => number;
 /** The tokenizer's tables weigh tens of megabytes: loaded when a strategy first needs them. */
@@ -26,6 +27,17 @@ const PER_MESSAGE = 3;
 const PER_IMAGE = 85;
 
 /**
+ * A document's tokens before a provider reports: a text document's text; a PDF one token per 4 bytes
+ * (PDF tokens depend on the pages' text and images, which only the provider extracts); a link its URL.
+ */
+function documentTokens(part: DocumentPart, countTokens: Counter): number {
+  const content = documentContent(part);
+  if (content === undefined || content.kind === "url") return countTokens(part.url);
+  if (content.mediaType === "text/plain") return countTokens(documentText(content));
+  return Math.ceil((content.data.length * 3) / 4 / 4);
+}
+
+/**
  * The prompt's size in tokens, counted with a real tokenizer (o200k, OpenAI's current one). Other
  * vendors' tokenizers differ by some percent; this count ranks offerings and checks context windows,
  * it is not billed. Tool definitions count as their JSON. Call `loadTokenizer()` first.
@@ -42,7 +54,12 @@ export function countPromptTokens(request: ChatRequest): number {
         break;
       case "user":
         for (const part of message.content)
-          total += part.type === "text" ? countTokens(part.text) : PER_IMAGE;
+          total +=
+            part.type === "text"
+              ? countTokens(part.text)
+              : part.type === "document"
+                ? documentTokens(part, countTokens)
+                : PER_IMAGE;
         break;
       case "assistant":
         for (const part of message.content)
