@@ -27,15 +27,14 @@ export function requestInputs(chat: ChatRequest): RequestInputs | undefined {
         const source = documentSource(part);
         if (source === undefined) return;
         documentSources ??= new Map();
-        if (!documentSources.has(source)) documentSources.set(source, `messages[${at}].content[${index}].file`);
+        if (!documentSources.has(source))
+          documentSources.set(source, `messages[${at}].content[${index}].file`);
       }
     });
   });
   if (imageSources === undefined && documentSources === undefined) return undefined;
   const images: ReadonlyMap<ImageSource, string> = imageSources ?? new Map();
-  return documentSources === undefined
-    ? { imageSources: images }
-    : { imageSources: images, documentSources };
+  return documentSources === undefined ? { imageSources: images } : { imageSources: images, documentSources };
 }
 
 /** The first input of the request that `limits` rule out, with the field and why; undefined when none. */
