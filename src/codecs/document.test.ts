@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatRequest, Dialect, DocumentPart } from "../core/chat-request.js";
 import { GatewayError } from "../errors/gateway-error.js";
-import { documentName, isBase64, textDocumentUrl } from "./document.js";
+import { documentName, documentTokens, isBase64, textDocumentUrl } from "./document.js";
 import { chatCodecs } from "./registry.js";
 
 const PDF = "data:application/pdf;base64,JVBERi0xLjQK";
@@ -49,6 +49,14 @@ describe("document helpers", () => {
     expect(documentName({ ...pdf, title: "***" }, 3)).toBe("document-3");
     expect(documentName(link, 2)).toBe("document-2");
     expect(documentName({ ...pdf, title: "x".repeat(300) }, 1)).toHaveLength(200);
+  });
+
+  it("estimates a document's tokens: a PDF by its bytes, a text by its text, a link by its URL", () => {
+    const words = (value: string) => value.split(" ").length;
+    // "JVBERi0xLjQK" is 9 bytes: ceil(9 / 4).
+    expect(documentTokens(pdf, words)).toBe(3);
+    expect(documentTokens(text, words)).toBe(2);
+    expect(documentTokens(link, words)).toBe(1);
   });
 
   it("checks base64 as the clouds do: the standard alphabet, padded", () => {

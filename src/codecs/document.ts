@@ -95,3 +95,15 @@ export function isBase64(data: string): boolean {
 export function textDocumentUrl(text: string): string {
   return `data:text/plain;base64,${Buffer.from(text, "utf8").toString("base64")}`;
 }
+
+/**
+ * A document's tokens before a provider reports, for routing and `count_tokens`: a text document's
+ * text; a PDF one token per 4 bytes (its tokens depend on the pages' text and images, which only the
+ * provider extracts); a link its URL.
+ */
+export function documentTokens(part: DocumentPart, countText: (text: string) => number): number {
+  const content = documentContent(part);
+  if (content === undefined || content.kind === "url") return countText(part.url);
+  if (content.mediaType === "text/plain") return countText(documentText(content));
+  return Math.ceil((content.data.length * 3) / 4 / 4);
+}

@@ -1,5 +1,5 @@
-import { documentContent, documentText } from "../codecs/document.js";
-import type { ChatRequest, DocumentPart } from "../core/chat-request.js";
+import { documentTokens } from "../codecs/document.js";
+import type { ChatRequest } from "../core/chat-request.js";
 
 type Counter = (text: string) => number;
 /** The tokenizer's tables weigh tens of megabytes: loaded when a strategy first needs them. */
@@ -25,17 +25,6 @@ export function loadTokenizer(): Promise<void> {
 const PER_MESSAGE = 3;
 /** Tokens an image is assumed to cost before a provider reports (a low-detail tile). */
 const PER_IMAGE = 85;
-
-/**
- * A document's tokens before a provider reports: a text document's text; a PDF one token per 4 bytes
- * (PDF tokens depend on the pages' text and images, which only the provider extracts); a link its URL.
- */
-function documentTokens(part: DocumentPart, countTokens: Counter): number {
-  const content = documentContent(part);
-  if (content === undefined || content.kind === "url") return countTokens(part.url);
-  if (content.mediaType === "text/plain") return countTokens(documentText(content));
-  return Math.ceil((content.data.length * 3) / 4 / 4);
-}
 
 /**
  * The prompt's size in tokens, counted with a real tokenizer (o200k, OpenAI's current one). Other
