@@ -56,6 +56,9 @@ export interface FrameParser<Event> {
 /** Where an image in a request comes from: inline bytes (a `data:` URL) or a link the provider fetches. */
 export type ImageSource = "data" | "url";
 
+/** What a document in a request is: an inline PDF, an inline plain-text document, or a link. */
+export type DocumentSource = "pdf" | "text" | "url";
+
 /**
  * Forms of input a dialect cannot carry at all, whatever the model or cloud: plain data, so that the
  * planner (which never encodes) can leave out an offering that could not take a request, with a
@@ -64,6 +67,8 @@ export type ImageSource = "data" | "url";
 export interface InputLimits {
   /** Image sources the dialect cannot send, each with why (shown in plans, and in the 400 when no offering can). */
   readonly rejectedImageSources?: Readonly<Partial<Record<ImageSource, string>>>;
+  /** Document forms the dialect cannot send, each with why. */
+  readonly rejectedDocumentSources?: Readonly<Partial<Record<DocumentSource, string>>>;
 }
 
 /**

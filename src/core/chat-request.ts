@@ -4,7 +4,7 @@
  */
 
 /** A piece of message content. */
-export type ContentPart = TextPart | ImagePart;
+export type ContentPart = TextPart | ImagePart | DocumentPart;
 
 /**
  * A prompt-cache breakpoint: the prompt up to and including the part that carries it may be cached
@@ -28,6 +28,24 @@ export interface ImagePart {
   /** An https URL or a `data:<mime>;base64,...` URL. */
   readonly url: string;
   readonly detail?: "auto" | "low" | "high";
+  readonly cacheControl?: CacheControl;
+}
+
+/**
+ * A document the user attaches (Anthropic `document`, OpenAI `file`, Responses `input_file`). Like an
+ * image, its content is one URL: `data:application/pdf;base64,...` (a PDF's bytes),
+ * `data:text/plain;base64,...` (a plain-text document, its UTF-8 text in base64), or an https link that
+ * only a cloud that fetches links itself receives (a codec never fetches; the others' `InputLimits`
+ * leave the offering out).
+ * @see https://docs.claude.com/en/docs/build-with-claude/pdf-support
+ */
+export interface DocumentPart {
+  readonly type: "document";
+  readonly url: string;
+  /** Anthropic's `title`; OpenAI's `filename`. */
+  readonly title?: string;
+  /** Anthropic's `context`: text about the document that the model sees beside it. */
+  readonly context?: string;
   readonly cacheControl?: CacheControl;
 }
 

@@ -1,3 +1,5 @@
+import { base64Bytes, pdfProblem, readDocument, type ReadDocument } from "./documents.js";
+
 /** A client error as OpenAI reports it (`invalid_request_error`). */
 export interface InvalidRequest {
   message: string;
@@ -13,6 +15,8 @@ export interface ChatMessage {
   content: string;
   toolCallId: string | undefined;
   toolCalls: { id: string; name: string }[];
+  /** Prompt tokens of the documents the message carries (emulators/documents.ts); none when absent. */
+  documentTokens?: number;
 }
 
 export interface FunctionTool {
@@ -116,7 +120,9 @@ export function parseChatRequest(body: unknown, modelRequired: boolean): Result 
         "missing_required_parameter",
       );
     }
-    messages.push(readMessage(role, raw));
+    const documents = readFileParts(raw["content"], `${param}.content`);
+    if ("message" in documents) return { ok: false, error: documents };
+    messages.push(readMessage(role, raw, documents));
   }
 
   const stream = body["stream"] === true;
@@ -200,8 +206,10 @@ export function parseChatRequest(body: unknown, modelRequired: boolean): Result 
   };
 }
 
-function readMessage(role: string, raw: Record<string, unknown>): ChatMessage {
-  const content = contentText(raw["content"]);
+function readMessage(role: string, raw: Record<string, unknown>, documents: ReadDocument[]): ChatMessage {
+  const content = [contentText(raw["content"]), ...documents.map((document) => document.note)]
+    .filter((text) => text !== "")
+    .join("\n");
   const toolCalls: { id: string; name: string }[] = [];
   const texts = [content];
   if (typeof raw["name"] === "string") texts.push(raw["name"]);
@@ -215,7 +223,72 @@ function readMessage(role: string, raw: Record<string, unknown>): ChatMessage {
     }
   }
   const toolCallId = typeof raw["tool_call_id"] === "string" ? raw["tool_call_id"] : undefined;
-  return { role, text: texts.filter((t) => t !== "").join("\n"), content, toolCallId, toolCalls };
+  const message: ChatMessage = {
+    role,
+    text: texts.filter((t) => t !== "").join("\n"),
+    content,
+    toolCallId,
+    toolCalls,
+  };
+  const documentTokens = documents.reduce((sum, document) => sum + document.tokens, 0);
+  if (documentTokens > 0) message.documentTokens = documentTokens;
+  return message;
+}
+
+/**
+ * The `file` parts of a message, checked as OpenAI checks them: `file_data` a base64 data URL of a PDF
+ * (a `file_id` names an upload this emulator never received: 400, as for an unknown id).
+ * @see https://platform.openai.com/docs/guides/pdf-files
+ */
+function readFileParts(content: unknown, at: string): ReadDocument[] | InvalidRequest {
+  if (!Array.isArray(content)) return [];
+  const documents: ReadDocument[] = [];
+  for (const [index, part] of content.entries()) {
+    if (!isRecord(part) || part["type"] !== "file") continue;
+    const param = `${at}[${index}].file`;
+    const file = part["file"];
+    if (!isRecord(file))
+      return {
+        message: `Missing required parameter: '${param}'.`,
+        param,
+        code: "missing_required_parameter",
+      };
+    if (typeof file["file_id"] === "string")
+      return {
+        message: `No such File object: ${file["file_id"]}`,
+        param: `${param}.file_id`,
+        code: "invalid_value",
+      };
+    const data = file["file_data"];
+    if (typeof data !== "string")
+      return {
+        message: `Missing required parameter: '${param}.file_data'.`,
+        param: `${param}.file_data`,
+        code: "missing_required_parameter",
+      };
+    const match = /^data:([^;,]*);base64,(.*)$/s.exec(data);
+    const mime = match?.[1];
+    if (match === null || mime !== "application/pdf")
+      return {
+        message: `Invalid file data: '${param}.file_data'. Expected a base64-encoded data URL with an application/pdf MIME type (e.g. 'data:application/pdf;base64,SGVsbG8sIFdvcmxkIQ=='), but got ${mime === undefined ? "a value that is not a data URL" : `unsupported MIME type '${mime}'`}.`,
+        param: `${param}.file_data`,
+        code: "invalid_value",
+      };
+    const bytes = match[2] ?? "";
+    const problem = pdfProblem(bytes);
+    if (problem !== undefined)
+      return {
+        message:
+          problem === "base64"
+            ? `Invalid base64 in '${param}.file_data'.`
+            : `The file in '${param}.file_data' is not a valid PDF.`,
+        param: `${param}.file_data`,
+        code: "invalid_value",
+      };
+    const filename = typeof file["filename"] === "string" ? file["filename"] : undefined;
+    documents.push(readDocument("application/pdf", base64Bytes(bytes), filename));
+  }
+  return documents;
 }
 
 function contentText(content: unknown): string {

@@ -64,16 +64,18 @@ const TOKENS_PER_REPLY = 3;
 export interface PromptMessage {
   /** All text the message carries, joined. */
   text: string;
+  /** Tokens of the documents it carries, counted apart from the text. */
+  documentTokens?: number;
 }
 
 /**
  * Prompt tokens: 3 per message + tokens of its text (content, name, tool-call names and
- * arguments) + 3 for the reply primer + tokens of the JSON of the offered tools.
+ * arguments) and of its documents + 3 for the reply primer + tokens of the JSON of the offered tools.
  */
 export function countPromptTokens(messages: readonly PromptMessage[], tools: unknown): number {
   let total = TOKENS_PER_REPLY;
   for (const message of messages) {
-    total += TOKENS_PER_MESSAGE + countTextTokens(message.text);
+    total += TOKENS_PER_MESSAGE + countTextTokens(message.text) + (message.documentTokens ?? 0);
   }
   if (Array.isArray(tools) && tools.length > 0) total += countTextTokens(JSON.stringify(tools));
   return total;

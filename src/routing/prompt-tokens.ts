@@ -1,3 +1,4 @@
+import { documentTokens } from "../codecs/document.js";
 import type { ChatRequest } from "../core/chat-request.js";
 
 type Counter = (text: string) => number;
@@ -42,7 +43,12 @@ export function countPromptTokens(request: ChatRequest): number {
         break;
       case "user":
         for (const part of message.content)
-          total += part.type === "text" ? countTokens(part.text) : PER_IMAGE;
+          total +=
+            part.type === "text"
+              ? countTokens(part.text)
+              : part.type === "document"
+                ? documentTokens(part, countTokens)
+                : PER_IMAGE;
         break;
       case "assistant":
         for (const part of message.content)

@@ -4,12 +4,14 @@ import type {
   CacheControl,
   ChatRequest,
   ContentPart,
+  DocumentPart,
   ImagePart,
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
 } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { documentContent, documentText } from "../document.js";
 import { claudeCanVerify, REASONING_PARAM } from "../reasoning.js";
 import { isObject } from "./wire.js";
 
@@ -95,6 +97,33 @@ function encodeImage(part: ImagePart, param: string, builder: BodyBuilder): Wire
   });
 }
 
+/**
+ * A PDF as a base64 source, a text document as a `text` source (the text itself), a link as a `url`
+ * source (Anthropic fetches it; Bedrock's InvokeModel refuses links, so its input limits leave it out).
+ * @see https://docs.claude.com/en/docs/build-with-claude/pdf-support
+ */
+function encodeDocument(part: DocumentPart, param: string): WireObject {
+  const content = documentContent(part);
+  if (content === undefined)
+    throw new GatewayError(
+      "unsupported_parameter",
+      `${param}: a document must be a base64 PDF, text or an https URL`,
+      {
+        param,
+      },
+    );
+  const source =
+    content.kind === "url"
+      ? { type: "url", url: content.url }
+      : content.mediaType === "application/pdf"
+        ? { type: "base64", media_type: content.mediaType, data: content.data }
+        : { type: "text", media_type: content.mediaType, data: documentText(content) };
+  const block: WireObject = { type: "document", source };
+  if (part.title !== undefined) block["title"] = part.title;
+  if (part.context !== undefined) block["context"] = part.context;
+  return block;
+}
+
 function encodeUserContent(
   content: readonly ContentPart[],
   index: number,
@@ -105,6 +134,9 @@ function encodeUserContent(
     if (part.type === "text") {
       // Anthropic rejects empty text blocks.
       if (part.text !== "") blocks.push(withCache({ type: "text", text: part.text }, part.cacheControl));
+    } else if (part.type === "document") {
+      const param = `messages[${index}].content[${partIndex}].file`;
+      blocks.push(withCache(encodeDocument(part, param), part.cacheControl));
     } else {
       const param = `messages[${index}].content[${partIndex}].image_url`;
       blocks.push(withCache(encodeImage(part, param, builder), part.cacheControl));

@@ -11,10 +11,13 @@ import { encodeBedrockAnthropicRequest } from "./encode-request.js";
  * and events are the `anthropic-messages` codec's, the framing (AWS event stream) and the error shapes
  * are Bedrock's.
  */
-/** Bedrock's Claude takes base64 image sources only: it fetches no links. */
+/** Bedrock's Claude takes base64 image and document sources only: it fetches no links. */
 const INPUT_LIMITS: InputLimits = Object.freeze({
   rejectedImageSources: {
     url: "Claude on Bedrock (InvokeModel) accepts images only as base64 data: send the image as a data: URL, not a link",
+  },
+  rejectedDocumentSources: {
+    url: "Claude on Bedrock (InvokeModel) accepts documents only as base64 or text sources, not links",
   },
 });
 

@@ -4,11 +4,13 @@ import type {
   CacheControl,
   ChatRequest,
   ContentPart,
+  DocumentPart,
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
 } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { documentContent, documentName } from "../document.js";
 import { claudeCanVerify, REASONING_PARAM } from "../reasoning.js";
 import type {
   CachePointBlock,
@@ -56,6 +58,8 @@ class Encoder {
   readonly claude: boolean;
   readonly #unsupported: ReadonlySet<string> | undefined;
   readonly #warned = new Set<string>();
+  /** Document names already sent: Converse refuses two documents of one name in a request. */
+  readonly documentNames = new Set<string>();
 
   constructor(target: EncodeTarget) {
     this.#unsupported = target.unsupportedFields;
@@ -121,9 +125,37 @@ function encodeImage(url: string, param: string): ContentBlock {
   return { image: { format, source: { bytes: match[3] ?? "" } } };
 }
 
+/**
+ * A PDF or text document as bytes, with a `name` of the characters Converse allows (derived from the
+ * title, unique in the request). Links are left out by the input limits: a codec never fetches.
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_DocumentBlock.html
+ */
+function encodeDocument(part: DocumentPart, param: string, encoder: Encoder): ContentBlock {
+  const content = documentContent(part);
+  if (content?.kind !== "inline") {
+    throw unsupported(
+      param,
+      "Bedrock Converse accepts documents only as inline bytes: send the document base64, not a link",
+    );
+  }
+  if (part.context !== undefined)
+    encoder.ignored(`${param}.context`, "Bedrock Converse has no document context; context was ignored");
+  const base = documentName(part, encoder.documentNames.size + 1);
+  let name = base;
+  for (let suffix = 2; encoder.documentNames.has(name); suffix += 1)
+    name = `${base.slice(0, 190)} (${suffix})`;
+  encoder.documentNames.add(name);
+  const format = content.mediaType === "application/pdf" ? "pdf" : "txt";
+  return { document: { format, name, source: { bytes: content.data } } };
+}
+
 function encodeUserContent(content: readonly ContentPart[], at: number, encoder: Encoder): ContentBlock[] {
   return content.flatMap((part, index): ContentBlock[] => {
     if (part.type === "text") return [{ text: part.text }, ...encoder.cachePoint(part.cacheControl)];
+    if (part.type === "document") {
+      const param = `messages[${at}].content[${index}].file`;
+      return [encodeDocument(part, param, encoder), ...encoder.cachePoint(part.cacheControl)];
+    }
     const param = `messages[${at}].content[${index}].image_url`;
     if (part.detail !== undefined) {
       encoder.ignored(`${param}.detail`, "Bedrock Converse has no image detail setting; detail was ignored");

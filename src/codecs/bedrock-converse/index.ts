@@ -25,6 +25,9 @@ const BEDROCK_INPUT_LIMITS: InputLimits = Object.freeze({
   rejectedImageSources: {
     url: "Bedrock Converse accepts images only as inline bytes: send the image as a data: URL (base64), not a link",
   },
+  rejectedDocumentSources: {
+    url: "Bedrock Converse accepts documents only as inline bytes: send the document base64, not a link",
+  },
 });
 
 /**

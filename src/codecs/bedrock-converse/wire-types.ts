@@ -6,6 +6,9 @@
 
 export type ImageFormat = "png" | "jpeg" | "gif" | "webp";
 
+/** The document formats the encoder sends (Converse also takes csv, doc, docx, xls, xlsx, html, md). */
+export type DocumentFormat = "pdf" | "txt";
+
 /** A prompt-cache breakpoint: the prompt up to the block before it may be cached. */
 export interface CachePointBlock {
   cachePoint: { type: "default" };
@@ -19,6 +22,7 @@ export type ContentBlock =
       reasoningContent: { reasoningText: { text: string; signature: string } } | { redactedContent: string };
     }
   | { image: { format: ImageFormat; source: { bytes: string } } }
+  | { document: { format: DocumentFormat; name: string; source: { bytes: string } } }
   | { toolUse: { toolUseId: string; name: string; input: Record<string, unknown> } }
   | {
       toolResult: {

@@ -4,11 +4,13 @@ import type {
   AssistantMessage,
   ChatRequest,
   ContentPart,
+  DocumentPart,
   Message,
   ToolChoice,
   ToolDefinition,
 } from "../../core/chat-request.js";
 import { GatewayError } from "../../errors/gateway-error.js";
+import { documentContent } from "../document.js";
 import { functionParameters } from "./schema.js";
 import { unpackThoughtSignature } from "./tool-call-id.js";
 import { isObject, type JsonObject } from "./wire.js";
@@ -92,9 +94,30 @@ function imagePart(url: string, param: string): Part {
   return { fileData: { mimeType, fileUri: url } };
 }
 
+/**
+ * A PDF or text document inline as `inlineData`. Gemini has no document title or context: each is
+ * dropped with a warning. Links are left out by the input limits (a codec never fetches).
+ * @see https://ai.google.dev/gemini-api/docs/document-processing
+ */
+function documentPart(part: DocumentPart, param: string, encoder: Encoder): Part {
+  const content = documentContent(part);
+  if (content?.kind !== "inline")
+    throw unsupported(
+      param,
+      "Gemini takes documents only as inline data: send the document base64, not a link",
+    );
+  if (part.title !== undefined)
+    encoder.ignored(`${param}.filename`, "Gemini has no document title; the title was not sent");
+  if (part.context !== undefined)
+    encoder.ignored(`${param}.context`, "Gemini has no document context; context was ignored");
+  return { inlineData: { mimeType: content.mediaType, data: content.data } };
+}
+
 function userParts(content: readonly ContentPart[], index: number, encoder: Encoder): Part[] {
   return content.map((part, position) => {
     if (part.type === "text") return { text: part.text };
+    if (part.type === "document")
+      return documentPart(part, `messages[${index}].content[${position}].file`, encoder);
     const param = `messages[${index}].content[${position}].image_url`;
     if (part.detail !== undefined && part.detail !== "auto")
       encoder.ignored(`${param}.detail`, "Gemini has no per-image detail setting; detail was ignored");

@@ -1,4 +1,4 @@
-import type { ChatCodec, FrameLimits, EmbeddingsCodec } from "../codec.js";
+import type { ChatCodec, FrameLimits, EmbeddingsCodec, InputLimits } from "../codec.js";
 import { SseParser, type SseEvent } from "../framing/sse.js";
 import { decodeGeminiError } from "./decode-error.js";
 import { decodeGeminiChatResponse } from "./decode-response.js";
@@ -11,10 +11,17 @@ import {
 } from "./embeddings.js";
 import { encodeGeminiChatRequest } from "./encode-request.js";
 
+/** Documents go inline (`inlineData`); a link would need a fetch, which a codec never does. */
+const INPUT_LIMITS: InputLimits = Object.freeze({
+  rejectedDocumentSources: {
+    url: "Gemini takes documents here only as inline data: send the document base64, not a link",
+  },
+});
+
 /** The `gemini` dialect: `generateContent` on the Gemini API and on Vertex AI (publishers/google). */
 export const geminiCodec: ChatCodec<SseEvent> = Object.freeze({
   dialect: "gemini",
-  inputLimits: {},
+  inputLimits: INPUT_LIMITS,
   encodeChatRequest: encodeGeminiChatRequest,
   decodeChatResponse: decodeGeminiChatResponse,
   createFrameParser: (limits?: FrameLimits) => new SseParser(limits),

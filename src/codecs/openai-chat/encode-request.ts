@@ -1,5 +1,6 @@
 import { foreignDialectWarnings, textParts } from "../reasoning.js";
 import type { EncodedRequest, EncodeTarget, Warning } from "../codec.js";
+import { openaiFileFields } from "../document.js";
 import type {
   ChatRequest,
   ContentPart,
@@ -41,27 +42,40 @@ export class BodyBuilder {
   }
 }
 
-function encodeUserContent(content: readonly ContentPart[]): string | WireObject[] {
+/**
+ * Documents become `file` parts with the PDF inline as `file_data` (OpenAI reads only PDFs this way).
+ * @see https://platform.openai.com/docs/guides/pdf-files
+ */
+function encodeUserContent(
+  content: readonly ContentPart[],
+  index: number,
+  warnings: Warning[],
+): string | WireObject[] {
   const only = content[0];
   if (content.length === 1 && only?.type === "text") return only.text;
-  return content.map((part) =>
-    part.type === "text"
-      ? { type: "text", text: part.text }
-      : {
-          type: "image_url",
-          image_url: part.detail === undefined ? { url: part.url } : { url: part.url, detail: part.detail },
-        },
-  );
+  let documents = 0;
+  return content.map((part, position) => {
+    if (part.type === "text") return { type: "text", text: part.text };
+    if (part.type === "document") {
+      documents += 1;
+      const param = `messages[${index}].content[${position}].file`;
+      return { type: "file", file: openaiFileFields(part, param, documents, warnings) };
+    }
+    return {
+      type: "image_url",
+      image_url: part.detail === undefined ? { url: part.url } : { url: part.url, detail: part.detail },
+    };
+  });
 }
 
-function encodeMessage(message: Message): WireObject {
+function encodeMessage(message: Message, index: number, warnings: Warning[]): WireObject {
   switch (message.role) {
     case "system":
       return message.name === undefined
         ? { role: message.originalRole ?? "system", content: message.content }
         : { role: message.originalRole ?? "system", content: message.content, name: message.name };
     case "user": {
-      const wire: WireObject = { role: "user", content: encodeUserContent(message.content) };
+      const wire: WireObject = { role: "user", content: encodeUserContent(message.content, index, warnings) };
       if (message.name !== undefined) wire["name"] = message.name;
       return wire;
     }
@@ -123,7 +137,9 @@ export function encodeOpenAIChatRequest(request: ChatRequest, target: EncodeTarg
   const builder = new BodyBuilder(target);
   const body = builder.body;
   body["model"] = target.nativeModel;
-  body["messages"] = request.messages.map(encodeMessage);
+  body["messages"] = request.messages.map((message, index) =>
+    encodeMessage(message, index, builder.warnings),
+  );
   if (request.stream) {
     body["stream"] = true;
     const passthrough =

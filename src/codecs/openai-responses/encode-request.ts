@@ -1,5 +1,6 @@
 import { foreignDialectWarnings, textParts } from "../reasoning.js";
-import type { EncodedRequest, EncodeTarget } from "../codec.js";
+import type { EncodedRequest, EncodeTarget, Warning } from "../codec.js";
+import { openaiFileFields } from "../document.js";
 import type {
   ChatRequest,
   ContentPart,
@@ -34,14 +35,27 @@ const noEquivalent = new Set([
   "web_search_options",
 ]);
 
-function encodeUserContent(content: readonly ContentPart[]): string | WireObject[] {
+/**
+ * Documents become `input_file` items: a PDF inline as `file_data`, a link as `file_url` (OpenAI fetches it).
+ * @see https://platform.openai.com/docs/guides/pdf-files
+ */
+function encodeUserContent(
+  content: readonly ContentPart[],
+  index: number,
+  warnings: Warning[],
+): string | WireObject[] {
   const only = content[0];
   if (content.length === 1 && only?.type === "text") return only.text;
-  return content.map((part) =>
-    part.type === "text"
-      ? { type: "input_text", text: part.text }
-      : { type: "input_image", image_url: part.url, detail: part.detail ?? "auto" },
-  );
+  let documents = 0;
+  return content.map((part, position) => {
+    if (part.type === "text") return { type: "input_text", text: part.text };
+    if (part.type === "document") {
+      documents += 1;
+      const param = `input[${index}].content[${position}]`;
+      return { type: "input_file", ...openaiFileFields(part, param, documents, warnings, true) };
+    }
+    return { type: "input_image", image_url: part.url, detail: part.detail ?? "auto" };
+  });
 }
 
 /**
@@ -49,7 +63,7 @@ function encodeUserContent(content: readonly ContentPart[]): string | WireObject
  * `function_call` item per call; a tool result is a `function_call_output` with the call's `call_id`.
  * Messages have no `name` in the Responses API: a named message is sent without it, with a warning.
  */
-function encodeMessage(message: Message, builder: BodyBuilder): WireObject[] {
+function encodeMessage(message: Message, index: number, builder: BodyBuilder): WireObject[] {
   if (message.role !== "tool" && message.name !== undefined) {
     builder.warnings.push({
       code: "parameter_ignored",
@@ -61,7 +75,13 @@ function encodeMessage(message: Message, builder: BodyBuilder): WireObject[] {
     case "system":
       return [{ type: "message", role: message.originalRole ?? "system", content: message.content }];
     case "user":
-      return [{ type: "message", role: "user", content: encodeUserContent(message.content) }];
+      return [
+        {
+          type: "message",
+          role: "user",
+          content: encodeUserContent(message.content, index, builder.warnings),
+        },
+      ];
     case "assistant": {
       const items: WireObject[] = [];
       const text = textParts(message.content)
@@ -110,7 +130,7 @@ export function encodeOpenAIResponsesRequest(request: ChatRequest, target: Encod
   const builder = new BodyBuilder(target);
   const body = builder.body;
   body["model"] = target.nativeModel;
-  body["input"] = request.messages.flatMap((message) => encodeMessage(message, builder));
+  body["input"] = request.messages.flatMap((message, index) => encodeMessage(message, index, builder));
   if (request.stream) body["stream"] = true;
   const passthrough = request.passthrough?.dialect === "openai-chat" ? request.passthrough.fields : undefined;
   builder.set("store", typeof passthrough?.["store"] === "boolean" ? passthrough["store"] : false);

@@ -1,4 +1,5 @@
 import { isRecord, type ChatMessage, type ChatRequest, type ToolChoice } from "../chat-request.js";
+import { base64Bytes, pdfProblem, readDocument, type ReadDocument } from "../documents.js";
 
 /** The fields of a Messages request the emulator reads, validated as Anthropic does. */
 export interface MessagesRequest {
@@ -154,6 +155,7 @@ function blockText(value: unknown): string {
 function readUser(blocks: unknown[], index: number, toolUses: ReadonlySet<string>): Read {
   const out: ChatMessage[] = [];
   const texts: string[] = [];
+  let documentTokens = 0;
   for (const [blockIndex, block] of blocks.entries()) {
     const path = `messages.${index}.content.${blockIndex}`;
     if (!isRecord(block) || typeof block["type"] !== "string")
@@ -168,6 +170,13 @@ function readUser(blocks: unknown[], index: number, toolUses: ReadonlySet<string
       case "image":
         if (!isRecord(block["source"])) return { ok: false, message: `${path}.source: Field required` };
         break;
+      case "document": {
+        const read = readDocumentBlock(block, path);
+        if ("message" in read) return read;
+        texts.push(read.note);
+        documentTokens += read.tokens;
+        break;
+      }
       case "tool_result": {
         const id = block["tool_use_id"];
         if (typeof id !== "string") return { ok: false, message: `${path}.tool_use_id: Field required` };
@@ -186,8 +195,55 @@ function readUser(blocks: unknown[], index: number, toolUses: ReadonlySet<string
         break;
     }
   }
-  if (texts.length > 0 || out.length === 0) out.push(message("user", texts.join("\n")));
+  if (texts.length > 0 || out.length === 0)
+    out.push(message("user", texts.join("\n"), documentTokens > 0 ? { documentTokens } : {}));
   return { messages: out, toolUses: new Set() };
+}
+
+/**
+ * A `document` block, checked as the Messages API checks it: a base64 source must be a PDF
+ * (`application/pdf`, valid base64, a `%PDF-` header), a text source `text/plain`; a link is taken
+ * (Anthropic fetches it) and noted, not fetched. Citations are accepted and not produced.
+ * @see https://docs.claude.com/en/docs/build-with-claude/pdf-support
+ */
+function readDocumentBlock(
+  block: Record<string, unknown>,
+  path: string,
+): ReadDocument | { ok: false; message: string } {
+  const source = block["source"];
+  if (!isRecord(source)) return { ok: false, message: `${path}.source: Field required` };
+  const title = typeof block["title"] === "string" ? block["title"] : undefined;
+  switch (source["type"]) {
+    case "base64": {
+      const at = `${path}.source.base64`;
+      if (source["media_type"] !== "application/pdf")
+        return { ok: false, message: `${at}.media_type: Input should be 'application/pdf'` };
+      const data = source["data"];
+      if (typeof data !== "string") return { ok: false, message: `${at}.data: Field required` };
+      const problem = pdfProblem(data);
+      if (problem === "base64") return { ok: false, message: `${at}.data: invalid base64 data` };
+      if (problem === "pdf") return { ok: false, message: `${at}.data: The PDF specified was not valid.` };
+      return readDocument("application/pdf", base64Bytes(data), title);
+    }
+    case "text": {
+      const at = `${path}.source.text`;
+      if (source["media_type"] !== "text/plain")
+        return { ok: false, message: `${at}.media_type: Input should be 'text/plain'` };
+      const data = source["data"];
+      if (typeof data !== "string") return { ok: false, message: `${at}.data: Field required` };
+      return readDocument("text/plain", Buffer.byteLength(data, "utf8"), title);
+    }
+    case "url": {
+      const url = source["url"];
+      if (typeof url !== "string") return { ok: false, message: `${path}.source.url.url: Field required` };
+      return { note: `[document link ${url}]`, tokens: 0 };
+    }
+    default:
+      return {
+        ok: false,
+        message: `${path}.source: Input tag '${String(source["type"])}' found using 'type' does not match any of the expected tags: 'base64', 'text', 'content', 'url', 'file'`,
+      };
+  }
 }
 
 function readAssistant(blocks: unknown[], index: number): Read {

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest, FunctionTool, ResponseFormat, ToolChoice } from "../chat-request.js";
 import { isRecord, typeName } from "../chat-request.js";
+import { base64Bytes, pdfProblem, readDocument, type ReadDocument } from "../documents.js";
 import { constraintError, validation, type AwsError } from "./aws-errors.js";
 
 /** A validated Converse request: the emulator's chat request plus what only Bedrock's wire needs. */
@@ -119,6 +120,8 @@ export function parseConverseRequest(body: unknown, modelId: string, stream: boo
     const toolCalls: { id: string; name: string }[] = [];
     const callTexts: string[] = [];
     const toolResults: ChatMessage[] = [];
+    const documentNames = new Set<string>();
+    let documentTokens = 0;
     for (const [position, block] of content.entries()) {
       const where = `messages.${index}.content.${position}`;
       if (!isRecord(block)) return fail(validation(`Malformed input request: ${where} must be an object.`));
@@ -140,6 +143,13 @@ export function parseConverseRequest(body: unknown, modelId: string, stream: boo
           );
         }
         texts.push(text);
+      }
+      const document = block["document"];
+      if (document !== undefined) {
+        const read = readDocumentBlock(document, index, position, documentNames);
+        if ("status" in read) return fail(read);
+        texts.push(read.note);
+        documentTokens += read.tokens;
       }
       const toolUse = block["toolUse"];
       if (toolUse !== undefined) {
@@ -197,6 +207,7 @@ export function parseConverseRequest(body: unknown, modelId: string, stream: boo
         content: joined,
         toolCallId: undefined,
         toolCalls,
+        ...(documentTokens > 0 ? { documentTokens } : {}),
       });
     }
   }
@@ -354,4 +365,57 @@ export function parseConverseRequest(body: unknown, modelId: string, stream: boo
       stopSequences,
     },
   };
+}
+
+const DOCUMENT_FORMATS = ["pdf", "csv", "doc", "docx", "xls", "xlsx", "html", "txt", "md"];
+
+/**
+ * A `document` block, checked as Converse checks it: a format of its enum, a `name` of the characters
+ * it allows (unique in the request), inline `bytes` in base64 — a PDF's with a `%PDF-` header.
+ * Only PDF and text bytes are read (noted and counted); the other formats are noted by size.
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_DocumentBlock.html
+ */
+function readDocumentBlock(
+  document: unknown,
+  index: number,
+  position: number,
+  names: Set<string>,
+): ReadDocument | AwsError {
+  const path = `messages.${index}.member.content.${position}.member.document`;
+  if (!isRecord(document)) return validation(`Malformed input request: ${path} must be an object.`);
+  const format = document["format"];
+  if (typeof format !== "string" || !DOCUMENT_FORMATS.includes(format))
+    return constraintError(
+      format,
+      `${path}.format`,
+      `Member must satisfy enum value set: [${DOCUMENT_FORMATS.join(", ")}]`,
+    );
+  const name = document["name"];
+  if (typeof name !== "string") return constraintError(name, `${path}.name`, "Member must not be null");
+  if (!/^[A-Za-z0-9\-()[\] ]{1,200}$/.test(name) || name.includes("  "))
+    return validation(
+      "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character.",
+    );
+  if (names.has(name))
+    return validation(
+      `The document name '${name}' is used more than once in messages.${index}: document names must be unique.`,
+    );
+  names.add(name);
+  const source = document["source"];
+  const bytes = isRecord(source) ? source["bytes"] : undefined;
+  if (typeof bytes !== "string")
+    return constraintError(bytes, `${path}.source.bytes`, "Member must not be null");
+  const problem =
+    format === "pdf" ? pdfProblem(bytes) : pdfProblem(bytes) === "base64" ? "base64" : undefined;
+  if (problem === "base64")
+    return validation(`Malformed input request: the bytes of ${path}.source are not valid base64.`);
+  if (problem === "pdf")
+    return validation(
+      `The document at messages.${index}.content.${position} is not a valid PDF: unable to process it.`,
+    );
+  return readDocument(
+    format === "pdf" ? "application/pdf" : format === "txt" ? "text/plain" : format,
+    base64Bytes(bytes),
+    name,
+  );
 }

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest, FunctionTool, ResponseFormat, ToolChoice } from "../chat-request.js";
 import { isRecord } from "../chat-request.js";
+import { base64Bytes, pdfProblem, readDocument, type ReadDocument } from "../documents.js";
 
 /** A Gemini request as the emulator understands it: the shared ChatRequest plus what only Gemini has. */
 export interface GenerateRequest {
@@ -103,12 +104,25 @@ export function parseGenerateRequest(body: unknown, model: string, stream: boole
         toolCalls: [],
       });
     }
+    const documents = readInlineDocuments(parts, index);
+    if ("message" in documents) return documents;
     if (
       text !== "" ||
       parts.some((part) => field(part, "inlineData") !== undefined || field(part, "fileData") !== undefined)
     ) {
       lastUserText = index;
-      messages.push({ role: "user", text, content: text, toolCallId: undefined, toolCalls: [] });
+      const content = [text, ...documents.map((document) => document.note)]
+        .filter((t) => t !== "")
+        .join("\n");
+      const documentTokens = documents.reduce((sum, document) => sum + document.tokens, 0);
+      messages.push({
+        role: "user",
+        text,
+        content,
+        toolCallId: undefined,
+        toolCalls: [],
+        ...(documentTokens > 0 ? { documentTokens } : {}),
+      });
     }
   }
   const currentTurnCalls: GenerateRequest["currentTurnCalls"] = [];
@@ -213,4 +227,33 @@ export function parseGenerateRequest(body: unknown, model: string, stream: boole
       currentTurnCalls,
     },
   };
+}
+
+/**
+ * Inline PDF and plain-text parts, checked as Gemini checks them (the bytes must decode; a PDF must be
+ * one), noted and counted. Other inline data (images) is carried unread, as before.
+ * @see https://ai.google.dev/gemini-api/docs/document-processing
+ */
+function readInlineDocuments(
+  parts: readonly Record<string, unknown>[],
+  index: number,
+): ReadDocument[] | { ok: false; message: string } {
+  const documents: ReadDocument[] = [];
+  for (const [position, part] of parts.entries()) {
+    const inline = field(part, "inlineData");
+    if (!isRecord(inline)) continue;
+    const mimeType = field(inline, "mimeType");
+    if (mimeType !== "application/pdf" && mimeType !== "text/plain") continue;
+    const data = field(inline, "data");
+    const at = `contents[${index}].parts[${position}].inline_data.data`;
+    if (typeof data !== "string")
+      return { ok: false, message: `* GenerateContentRequest.${at}: missing data\n` };
+    const problem = pdfProblem(data);
+    if (problem === "base64")
+      return { ok: false, message: `Invalid value at '${at}' (TYPE_BYTES), Base64 decoding failed` };
+    if (problem === "pdf" && mimeType === "application/pdf")
+      return { ok: false, message: "The document has no pages." };
+    documents.push(readDocument(mimeType, base64Bytes(data)));
+  }
+  return documents;
 }

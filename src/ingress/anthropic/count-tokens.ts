@@ -1,3 +1,4 @@
+import { documentTokens } from "../../codecs/document.js";
 import type { ChatRequest, Message } from "../../core/chat-request.js";
 
 /** Counts the tokens of a text. */
@@ -40,7 +41,13 @@ function messageTokens(message: Message, countText: TextTokenCounter): number {
       return countText(message.content);
     case "user":
       return message.content.reduce(
-        (sum, part) => sum + (part.type === "text" ? countText(part.text) : imageTokens),
+        (sum, part) =>
+          sum +
+          (part.type === "text"
+            ? countText(part.text)
+            : part.type === "document"
+              ? documentTokens(part, countText)
+              : imageTokens),
         0,
       );
     case "assistant": {

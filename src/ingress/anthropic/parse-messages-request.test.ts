@@ -26,6 +26,49 @@ const withAssistantBlock = (block: unknown) =>
   withMessages(user, { role: "assistant", content: [block] }, user);
 
 describe("parseMessagesRequest", () => {
+  it("parses document blocks: a base64 PDF, a text document and a PDF link", () => {
+    const request = parseMessagesRequest(
+      withUserBlock({
+        type: "document",
+        source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjQK" },
+        title: "Q3 report",
+        context: "from finance",
+        citations: { enabled: false },
+        cache_control: { type: "ephemeral", ttl: "1h" },
+      }),
+    );
+    expect(request.messages).toEqual([
+      {
+        role: "user",
+        content: [
+          {
+            type: "document",
+            url: "data:application/pdf;base64,JVBERi0xLjQK",
+            title: "Q3 report",
+            context: "from finance",
+            cacheControl: { type: "ephemeral", ttl: "1h" },
+          },
+        ],
+      },
+    ]);
+    const text = parseMessagesRequest(
+      withUserBlock({ type: "document", source: { type: "text", media_type: "text/plain", data: "héllo" } }),
+    );
+    expect(text.messages[0]).toEqual({
+      role: "user",
+      content: [
+        { type: "document", url: `data:text/plain;base64,${Buffer.from("héllo").toString("base64")}` },
+      ],
+    });
+    const link = parseMessagesRequest(
+      withUserBlock({ type: "document", source: { type: "url", url: "https://example.com/a.pdf" } }),
+    );
+    expect(link.messages[0]).toEqual({
+      role: "user",
+      content: [{ type: "document", url: "https://example.com/a.pdf" }],
+    });
+  });
+
   it("parses a minimal request, with usage always on for streams", () => {
     expect(parseMessagesRequest(valid)).toEqual({
       model: "claude-sonnet-4-6",
@@ -288,7 +331,7 @@ describe("parseMessagesRequest", () => {
       withUserBlock({ type: "video" }),
       "invalid_request",
       "messages.0.content.0.type",
-      "messages.0.content.0.type: Input should be 'text', 'image', 'tool_use', 'tool_result', 'thinking' or 'redacted_thinking'",
+      "messages.0.content.0.type: Input should be 'text', 'image', 'document', 'tool_use', 'tool_result', 'thinking' or 'redacted_thinking'",
     ],
     [
       "a block without type",
@@ -298,10 +341,102 @@ describe("parseMessagesRequest", () => {
       undefined,
     ],
     [
-      "a document block",
+      "a document without source type",
       withUserBlock({ type: "document", source: {} }),
+      "missing_required_parameter",
+      "messages.0.content.0.source.type",
+      undefined,
+    ],
+    [
+      "a document without source",
+      withUserBlock({ type: "document" }),
+      "missing_required_parameter",
+      "messages.0.content.0.source",
+      undefined,
+    ],
+    [
+      "a document of another media type",
+      withUserBlock({ type: "document", source: { type: "base64", media_type: "image/png", data: "AAAA" } }),
+      "invalid_request",
+      "messages.0.content.0.source.media_type",
+      "messages.0.content.0.source.media_type: Input should be 'application/pdf'",
+    ],
+    [
+      "a document of invalid base64",
+      withUserBlock({
+        type: "document",
+        source: { type: "base64", media_type: "application/pdf", data: "%PDF-1.4" },
+      }),
+      "invalid_request",
+      "messages.0.content.0.source.data",
+      undefined,
+    ],
+    [
+      "a document without data",
+      withUserBlock({ type: "document", source: { type: "base64", media_type: "application/pdf" } }),
+      "missing_required_parameter",
+      "messages.0.content.0.source.data",
+      undefined,
+    ],
+    [
+      "a text document of another media type",
+      withUserBlock({ type: "document", source: { type: "text", media_type: "text/html", data: "x" } }),
+      "invalid_request",
+      "messages.0.content.0.source.media_type",
+      undefined,
+    ],
+    [
+      "a document link that is not http",
+      withUserBlock({ type: "document", source: { type: "url", url: "ftp://x/a.pdf" } }),
+      "invalid_request",
+      "messages.0.content.0.source.url",
+      undefined,
+    ],
+    [
+      "a Files API document",
+      withUserBlock({ type: "document", source: { type: "file", file_id: "file_1" } }),
       "unsupported_parameter",
-      "messages.0.content.0.type",
+      "messages.0.content.0.source.type",
+      undefined,
+    ],
+    [
+      "a custom-content document",
+      withUserBlock({ type: "document", source: { type: "content", content: [] } }),
+      "unsupported_parameter",
+      "messages.0.content.0.source.type",
+      undefined,
+    ],
+    [
+      "a document asking for citations",
+      withUserBlock({
+        type: "document",
+        source: { type: "text", media_type: "text/plain", data: "x" },
+        citations: { enabled: true },
+      }),
+      "unsupported_parameter",
+      "messages.0.content.0.citations.enabled",
+      undefined,
+    ],
+    [
+      "a document with an extra field",
+      withUserBlock({
+        type: "document",
+        source: { type: "text", media_type: "text/plain", data: "x" },
+        pages: 2,
+      }),
+      "invalid_request",
+      "messages.0.content.0.pages",
+      undefined,
+    ],
+    [
+      "a document with a non-string title",
+      withUserBlock({
+        type: "document",
+        source: { type: "text", media_type: "text/plain", data: "x" },
+        title: 3,
+      }),
+      "invalid_request",
+      "messages.0.content.0.title",
       undefined,
     ],
     [

@@ -2,6 +2,7 @@ import type {
   AssistantContentPart,
   CacheControl,
   ContentPart,
+  DocumentPart,
   ImagePart,
   Message,
   ReasoningIssuer,
@@ -10,12 +11,14 @@ import type {
   ToolCall,
   ToolMessage,
 } from "../../core/chat-request.js";
+import { isBase64, textDocumentUrl } from "../../codecs/document.js";
 import {
   choices,
   invalid,
   join,
   missing,
   optionalBoolean,
+  optionalString,
   present,
   rejectExtra,
   requireObject,
@@ -27,14 +30,21 @@ import {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Block types this ingress translates; the order is the one error messages list them in. */
-const blockTypes = ["text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking"] as const;
+const blockTypes = [
+  "text",
+  "image",
+  "document",
+  "tool_use",
+  "tool_result",
+  "thinking",
+  "redacted_thinking",
+] as const;
 
 /**
  * Anthropic block types with no canonical form: a clear 400 rather than a silent drop (documents and
  * search results would change what the model sees; server-tool blocks need Anthropic's own servers).
  */
 const unsupportedBlockTypes = new Set([
-  "document",
   "search_result",
   "container_upload",
   "server_tool_use",
@@ -52,6 +62,7 @@ const unsupportedBlockTypes = new Set([
 const messageFields = new Set(["role", "content"]);
 const textFields = new Set(["type", "text", "cache_control", "citations"]);
 const imageFields = new Set(["type", "source", "cache_control"]);
+const documentFields = new Set(["type", "source", "title", "context", "citations", "cache_control"]);
 const toolUseFields = new Set(["type", "id", "name", "input", "cache_control"]);
 const toolResultFields = new Set(["type", "tool_use_id", "content", "is_error", "cache_control"]);
 const thinkingFields = new Set(["type", "thinking", "signature"]);
@@ -157,6 +168,9 @@ function parseUserBlocks(blocks: readonly unknown[], at: string, out: Message[])
       case "image":
         parts.push(parseImageBlock(block, blockAt));
         return;
+      case "document":
+        parts.push(parseDocumentBlock(block, blockAt));
+        return;
       case "tool_result":
         out.push(parseToolResult(block, blockAt));
         return;
@@ -205,7 +219,8 @@ function parseAssistantBlocks(blocks: readonly unknown[], at: string): Message {
         return;
       }
       case "image":
-        throw unsupported(`${blockAt}.type`, "image blocks are only supported in user messages");
+      case "document":
+        throw unsupported(`${blockAt}.type`, `${type} blocks are only supported in user messages`);
       default:
         throw invalid(`${blockAt}.type`, `'${type}' blocks are only allowed in user messages`);
     }
@@ -281,6 +296,75 @@ function parseImageBlock(block: JsonRecord, at: string): ImagePart {
     default:
       throw invalid(`${sourceAt}.type`, "Input should be 'base64', 'url' or 'file'");
   }
+}
+
+/**
+ * A `document` block: a base64 PDF, a plain-text document, or a PDF link (passed only to a cloud that
+ * fetches it itself). Citations are not implemented: `citations.enabled: true` is a 400 naming it, as
+ * cited answers would need their `citations` on the way back through every dialect.
+ * @see https://docs.claude.com/en/docs/build-with-claude/pdf-support
+ */
+function parseDocumentBlock(block: JsonRecord, at: string): DocumentPart {
+  rejectExtra(block, documentFields, at);
+  const cache = parseCacheControl(block, at);
+  const citations = block["citations"];
+  if (present(citations)) {
+    const citationsAt = `${at}.citations`;
+    const record = requireObject(citations, citationsAt);
+    rejectExtra(record, new Set(["enabled"]), citationsAt);
+    if (optionalBoolean(record, "enabled", citationsAt) === true)
+      throw unsupported(`${citationsAt}.enabled`, "citations are not supported by this gateway");
+  }
+  const title = optionalString(block, "title", at);
+  const context = optionalString(block, "context", at);
+  const sourceAt = `${at}.source`;
+  if (!present(block["source"])) throw missing(sourceAt);
+  const source = requireObject(block["source"], sourceAt);
+  let url: string;
+  switch (source["type"]) {
+    case "base64": {
+      rejectExtra(source, new Set(["type", "media_type", "data"]), sourceAt);
+      const mediaType = source["media_type"];
+      if (!present(mediaType)) throw missing(`${sourceAt}.media_type`);
+      if (mediaType !== "application/pdf")
+        throw invalid(`${sourceAt}.media_type`, "Input should be 'application/pdf'");
+      const data = requireString(source["data"], `${sourceAt}.data`);
+      if (data === "" || !isBase64(data)) throw invalid(`${sourceAt}.data`, "Input should be valid base64");
+      url = `data:application/pdf;base64,${data}`;
+      break;
+    }
+    case "text": {
+      rejectExtra(source, new Set(["type", "media_type", "data"]), sourceAt);
+      const mediaType = source["media_type"];
+      if (!present(mediaType)) throw missing(`${sourceAt}.media_type`);
+      if (mediaType !== "text/plain") throw invalid(`${sourceAt}.media_type`, "Input should be 'text/plain'");
+      url = textDocumentUrl(requireString(source["data"], `${sourceAt}.data`));
+      break;
+    }
+    case "url": {
+      rejectExtra(source, new Set(["type", "url"]), sourceAt);
+      url = requireString(source["url"], `${sourceAt}.url`);
+      if (!/^https?:\/\/\S+$/i.test(url))
+        throw invalid(`${sourceAt}.url`, "Input should be an http or https URL");
+      break;
+    }
+    case "content":
+      throw unsupported(
+        `${sourceAt}.type`,
+        "content sources (custom content documents) are not supported by this gateway",
+      );
+    case "file":
+      throw unsupported(`${sourceAt}.type`, "file sources (the Files API) are not supported by this gateway");
+    case undefined:
+    case null:
+      throw missing(`${sourceAt}.type`);
+    default:
+      throw invalid(`${sourceAt}.type`, "Input should be 'base64', 'text', 'url', 'content' or 'file'");
+  }
+  const part: Mutable<DocumentPart> = { type: "document", url };
+  if (title !== undefined) part.title = title;
+  if (context !== undefined) part.context = context;
+  return withCache<DocumentPart>(part, cache);
 }
 
 /** `input` must be an object; it travels as its JSON text, like every canonical tool call. */

@@ -20,6 +20,32 @@ const weather = {
 };
 
 describe("parseResponsesRequest", () => {
+  it("maps input_file (inline or by link) to canonical documents", () => {
+    const file_data = "data:application/pdf;base64,JVBERi0xLjQK";
+    const chat = toChatRequest(
+      parseResponsesRequest({
+        model: "m",
+        input: [
+          {
+            role: "user",
+            content: [
+              { type: "input_file", file_data, filename: "a.pdf" },
+              { type: "input_file", file_url: "https://example.com/b.pdf" },
+            ],
+          },
+        ],
+      }),
+      [],
+    );
+    expect(chat.messages[0]).toEqual({
+      role: "user",
+      content: [
+        { type: "document", url: file_data, title: "a.pdf" },
+        { type: "document", url: "https://example.com/b.pdf" },
+      ],
+    });
+  });
+
   it("maps input items, instructions and options to the canonical request", () => {
     const parsed = parseResponsesRequest({
       model: "m",
@@ -200,10 +226,30 @@ describe("parseResponsesRequest", () => {
       "input[0].content[0].type",
     ],
     [
-      "a file part",
+      "a file part by file_id",
       { model: "m", input: [{ role: "user", content: [{ type: "input_file", file_id: "f" }] }] },
       "unsupported_parameter",
-      "input[0].content[0].type",
+      "input[0].content[0].file_id",
+    ],
+    [
+      "a file part that is not a PDF",
+      {
+        model: "m",
+        input: [
+          { role: "user", content: [{ type: "input_file", file_data: "data:text/plain;base64,AAAA" }] },
+        ],
+      },
+      "invalid_request",
+      "input[0].content[0].file_data",
+    ],
+    [
+      "a file link that is not http",
+      {
+        model: "m",
+        input: [{ role: "user", content: [{ type: "input_file", file_url: "file:///etc/passwd" }] }],
+      },
+      "invalid_request",
+      "input[0].content[0].file_url",
     ],
     [
       "an unknown field in an item",

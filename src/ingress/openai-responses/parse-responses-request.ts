@@ -2,10 +2,12 @@ import type {
   AssistantMessage,
   ChatRequest,
   ContentPart,
+  DocumentPart,
   Message,
   ResponseFormat,
   TextPart,
 } from "../../core/chat-request.js";
+import { isBase64 } from "../../codecs/document.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import {
   isFunctionName,
@@ -465,6 +467,39 @@ function textOf(content: unknown, at: string, types: readonly string[]): string 
   return pieces.join("\n");
 }
 
+/**
+ * An `input_file`: a PDF inline as `file_data` (`data:application/pdf;base64,...`) or a PDF link as
+ * `file_url` (sent only where the cloud fetches it). A `file_id` names a file uploaded to OpenAI,
+ * which no other cloud can read: a 400 naming it.
+ * @see https://platform.openai.com/docs/guides/pdf-files
+ */
+function parseInputFile(part: Record<string, unknown>, at: string): DocumentPart {
+  if (present(part["file_id"]))
+    throw unsupported(`${at}.file_id`, "Files by 'file_id' are not supported; send 'file_data'");
+  const filename = part["filename"];
+  if (present(filename) && typeof filename !== "string")
+    throw invalid(`${at}.filename`, `'${at}.filename' must be a string`);
+  const title = typeof filename === "string" && filename !== "" ? { title: filename } : {};
+  const link = part["file_url"];
+  if (present(link)) {
+    if (typeof link !== "string" || !/^https?:\/\/\S+$/i.test(link))
+      throw invalid(`${at}.file_url`, `'${at}.file_url' must be an http or https URL`);
+    return { type: "document", url: link, ...title };
+  }
+  const data = part["file_data"];
+  if (typeof data !== "string")
+    throw invalid(`${at}.file_data`, `'${at}.file_data' (or 'file_url') must be a string`);
+  const bytes = /^data:application\/pdf;base64,(.*)$/s.exec(data)?.[1];
+  if (bytes === undefined)
+    throw invalid(
+      `${at}.file_data`,
+      `'${at}.file_data' must be a data URL of a PDF: data:application/pdf;base64,...`,
+    );
+  if (bytes === "" || !isBase64(bytes))
+    throw invalid(`${at}.file_data`, `'${at}.file_data' is not valid base64`);
+  return { type: "document", url: data, ...title };
+}
+
 function parseUserContent(content: unknown, at: string): ContentPart[] {
   if (typeof content === "string") return [{ type: "text", text: content }];
   if (!Array.isArray(content)) {
@@ -493,6 +528,7 @@ function parseUserContent(content: unknown, at: string): ContentPart[] {
         return { type: "image", url, detail };
       }
       case "input_file":
+        return parseInputFile(part, partAt);
       case "input_audio":
         throw unsupported(
           `${partAt}.type`,

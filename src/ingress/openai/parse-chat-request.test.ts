@@ -18,6 +18,29 @@ function failure(body: unknown): { code: string; param: string | undefined } {
 }
 
 describe("parseChatRequest", () => {
+  it("parses a file part into a canonical document", () => {
+    const file_data = "data:application/pdf;base64,JVBERi0xLjQK";
+    const request = parseChatRequest({
+      ...valid,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Summarise" },
+            { type: "file", file: { file_data, filename: "report.pdf" } },
+          ],
+        },
+      ],
+    });
+    expect(request.messages[0]).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "Summarise" },
+        { type: "document", url: file_data, title: "report.pdf" },
+      ],
+    });
+  });
+
   it("parses a minimal request", () => {
     expect(parseChatRequest(valid)).toEqual({
       model: "gpt-4o-mini",
@@ -139,10 +162,49 @@ describe("parseChatRequest", () => {
       "messages[1].content[1]",
     ],
     [
-      "a file part",
+      "a file part without file_data",
       m({ role: "user", content: [{ type: "file", file: {} }] }),
+      "invalid_request",
+      "messages[1].content[0].file.file_data",
+    ],
+    [
+      "a file part by file_id",
+      m({ role: "user", content: [{ type: "file", file: { file_id: "file-1" } }] }),
       "unsupported_parameter",
-      "messages[1].content[0]",
+      "messages[1].content[0].file.file_id",
+    ],
+    [
+      "a file part that is not a PDF",
+      m({ role: "user", content: [{ type: "file", file: { file_data: "data:image/png;base64,AAAA" } }] }),
+      "invalid_request",
+      "messages[1].content[0].file.file_data",
+    ],
+    [
+      "a file part of invalid base64",
+      m({
+        role: "user",
+        content: [{ type: "file", file: { file_data: "data:application/pdf;base64,%PDF" } }],
+      }),
+      "invalid_request",
+      "messages[1].content[0].file.file_data",
+    ],
+    [
+      "a file part with an unknown field",
+      m({
+        role: "user",
+        content: [{ type: "file", file: { file_data: "data:application/pdf;base64,AAAA", pages: 1 } }],
+      }),
+      "invalid_request",
+      "messages[1].content[0].file.pages",
+    ],
+    [
+      "a file part with a non-string filename",
+      m({
+        role: "user",
+        content: [{ type: "file", file: { file_data: "data:application/pdf;base64,AAAA", filename: 1 } }],
+      }),
+      "invalid_request",
+      "messages[1].content[0].file.filename",
     ],
     [
       "an image without url",

@@ -3,12 +3,14 @@ import type {
   CacheControl,
   ChatRequest,
   ContentPart,
+  DocumentPart,
   Message,
   ResponseFormat,
   SystemMessage,
   TextPart,
   ToolCall,
 } from "../../core/chat-request.js";
+import { isBase64 } from "../../codecs/document.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import {
   isFunctionName,
@@ -292,6 +294,44 @@ function parseTextPart(part: unknown, at: string): string {
   return text;
 }
 
+const fileFields = new Set(["file_data", "file_id", "filename"]);
+
+/**
+ * A `file` part: a PDF inline as `file_data` (`data:application/pdf;base64,...`), named by `filename`.
+ * A `file_id` names a file uploaded to OpenAI, which no other cloud can read: a 400 naming it.
+ * @see https://platform.openai.com/docs/guides/pdf-files
+ */
+function parseFilePart(part: Record<string, unknown>, at: string): DocumentPart {
+  const fileAt = `${at}.file`;
+  const file = part["file"];
+  if (!isRecord(file)) throw invalid(fileAt, `'${fileAt}' must be an object`);
+  for (const name in file)
+    if (!fileFields.has(name))
+      throw invalid(`${fileAt}.${name}`, `Unrecognized request argument supplied: ${fileAt}.${name}`);
+  if (present(file["file_id"]))
+    throw unsupported(
+      `${fileAt}.file_id`,
+      "Uploaded files (file_id) are not supported by this gateway: send the PDF inline as file_data",
+    );
+  const data = file["file_data"];
+  const dataAt = `${fileAt}.file_data`;
+  if (!present(data)) throw invalid(dataAt, `'${dataAt}' is required`);
+  if (typeof data !== "string") throw invalid(dataAt, `'${dataAt}' must be a string`);
+  const match = /^data:application\/pdf;base64,(.*)$/s.exec(data);
+  if (match === null)
+    throw invalid(dataAt, `'${dataAt}' must be a data URL of a PDF: data:application/pdf;base64,...`);
+  const bytes = match[1] ?? "";
+  if (bytes === "" || !isBase64(bytes)) throw invalid(dataAt, `'${dataAt}' is not valid base64`);
+  const filename = file["filename"];
+  const document: DocumentPart = { type: "document", url: data };
+  const cache = cacheControlOf(part, at);
+  if (present(filename) && typeof filename !== "string")
+    throw invalid(`${fileAt}.filename`, `'${fileAt}.filename' must be a string`);
+  const titled =
+    typeof filename === "string" && filename !== "" ? { ...document, title: filename } : document;
+  return cache === undefined ? titled : { ...titled, cacheControl: cache };
+}
+
 function parseUserContent(content: unknown, at: string): ContentPart[] {
   if (typeof content === "string") return [{ type: "text", text: content }];
   if (!present(content)) throw invalid(at, `'${at}' is required`);
@@ -324,8 +364,9 @@ function parseUserContent(content: unknown, at: string): ContentPart[] {
         }
         return { type: "image", url, detail };
       }
-      case "input_audio":
       case "file":
+        return parseFilePart(part, partAt);
+      case "input_audio":
         throw unsupported(
           partAt,
           `Content parts of type '${part["type"]}' are not supported by this gateway`,
