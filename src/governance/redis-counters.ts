@@ -89,6 +89,8 @@ export class RedisCounters implements CounterStore {
   readonly #pending: Settlement[] = [];
   readonly #settled: (() => void)[] = [];
   #replaying = false;
+  /** Settlements of the batch being replayed now, sent and not answered yet. */
+  #replayingBatch = 0;
   #closed = false;
   /** The last connection error, for the messages of calls refused while down. */
   #lastReason = "not connected";
@@ -151,7 +153,8 @@ export class RedisCounters implements CounterStore {
 
   get stats(): RedisCountersStats {
     return {
-      queued: this.#queue.length,
+      // A batch being replayed is still queued until its answers are in.
+      queued: this.#queue.length + this.#replayingBatch,
       dropped: this.#dropped,
       failures: this.#failures,
       replayed: this.#replayed,
@@ -350,10 +353,12 @@ export class RedisCounters implements CounterStore {
     try {
       while (this.#queue.length > 0 && this.available) {
         const batch = this.#queue.splice(0, replayBatch);
+        this.#replayingBatch = batch.length;
         // One connection answers in the order it was sent: the batch is applied in queue order.
         const outcomes = await Promise.all(batch.map((settlement) => this.#sendSettlement(settlement)));
         const unsent = batch.filter((_, index) => outcomes[index] === "unsent");
         this.#replayed += outcomes.filter((outcome) => outcome === "applied").length;
+        this.#replayingBatch = 0;
         if (unsent.length > 0) {
           this.#queue.unshift(...unsent);
           break;
@@ -361,6 +366,7 @@ export class RedisCounters implements CounterStore {
       }
     } finally {
       this.#replaying = false;
+      this.#replayingBatch = 0;
     }
   }
 
