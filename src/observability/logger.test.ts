@@ -15,11 +15,20 @@ function logFile(): string {
   return join(directory, "gateway.log");
 }
 
-const linesOf = (path: string): Record<string, unknown>[] =>
-  readFileSync(path, "utf8")
+/** The file's lines; none while the destination has not created the file yet (it opens it asynchronously). */
+function linesOf(path: string): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return text
     .split("\n")
     .filter((line) => line !== "")
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
