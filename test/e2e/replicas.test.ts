@@ -188,7 +188,7 @@ describe("two replicas on one Redis and one PostgreSQL", () => {
       const first = await chat(a, "trip the breaker", free(a));
       expect(first.status).toBe(200);
       expect(first.headers.get("x-switchyard-provider")).toBe("openai");
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const before = await requestCount(azure);
       // Replica B never tried Azure itself: it skips it at once because A's circuit reached it.
       const second = await chat(b, "skip the open circuit", free(b));
