@@ -291,7 +291,8 @@ function readFileParts(content: unknown, at: string): ReadDocument[] | InvalidRe
   return documents;
 }
 
-function contentText(content: unknown): string {
+/** The text of a message's content: a string, or the `text` (and `refusal`) of its parts, joined. */
+export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   const parts: string[] = [];

@@ -1,4 +1,5 @@
 import {
+  contentText,
   isRecord,
   typeName,
   type ChatMessage,
@@ -197,17 +198,6 @@ function readItem(item: unknown, at: string, messages: ChatMessage[]): InvalidRe
         code: "invalid_value",
       };
   }
-}
-
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  const parts: string[] = [];
-  for (const part of content as unknown[]) {
-    if (isRecord(part) && typeof part["text"] === "string") parts.push(part["text"]);
-    else if (isRecord(part) && typeof part["refusal"] === "string") parts.push(part["refusal"]);
-  }
-  return parts.join("\n");
 }
 
 /** Responses function tools are flat: `{type: "function", name, parameters}`. */

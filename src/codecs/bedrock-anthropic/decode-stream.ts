@@ -1,7 +1,7 @@
 import type { StreamDecoder, StreamPart } from "../../core/stream-part.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import { createAnthropicStreamDecoder } from "../anthropic-messages/decode-stream.js";
-import { codeForExceptionName } from "../bedrock-converse/decode-error.js";
+import { streamExceptionError } from "../bedrock-converse/decode-error.js";
 import type { AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { isObject } from "../wire-json.js";
 
@@ -30,19 +30,8 @@ export function createBedrockAnthropicStreamDecoder(): StreamDecoder<AwsEventStr
     return parts;
   };
 
-  const exception = (message: AwsEventStreamMessage): readonly StreamPart[] => {
-    const payload = isObject(message.payload) ? message.payload : {};
-    const name = message.exceptionType ?? message.errorCode;
-    const text = payload["message"] ?? payload["Message"] ?? message.errorMessage;
-    const detail =
-      typeof text === "string" && text !== "" ? text : "the upstream reported an error inside the stream";
-    return fail(
-      new GatewayError(
-        codeForExceptionName(name) ?? "upstream_stream_error",
-        name === undefined ? detail : `${name}: ${detail}`,
-      ),
-    );
-  };
+  const exception = (message: AwsEventStreamMessage): readonly StreamPart[] =>
+    fail(streamExceptionError(message));
 
   const chunk = (payload: unknown): readonly StreamPart[] => {
     const bytes = isObject(payload) ? payload["bytes"] : undefined;

@@ -1,7 +1,8 @@
 import type { UpstreamErrorResponse } from "../codec.js";
 import { ownEntry } from "../wire-json.js";
 import type { ErrorCode } from "../../errors/codes.js";
-import type { GatewayError } from "../../errors/gateway-error.js";
+import { GatewayError } from "../../errors/gateway-error.js";
+import type { AwsEventStreamMessage } from "../framing/aws-event-stream.js";
 import { codeForHttpStatus, parseErrorBody, upstreamError } from "../upstream-error.js";
 import { isObject } from "./wire.js";
 
@@ -78,4 +79,20 @@ export function decodeBedrockError(response: UpstreamErrorResponse): GatewayErro
         : `${name}: ${wireMessage}`
       : `${response.provider} answered HTTP ${response.status}${name === undefined ? "" : ` (${name})`}`;
   return upstreamError(response, code, message);
+}
+
+/**
+ * An exception message inside a Bedrock event stream (Converse or InvokeModel alike): its type names
+ * the error, its payload (or the `:error-message` header) says what happened.
+ */
+export function streamExceptionError(message: AwsEventStreamMessage): GatewayError {
+  const payload = isObject(message.payload) ? message.payload : {};
+  const name = message.exceptionType ?? message.errorCode;
+  const text = payload["message"] ?? payload["Message"] ?? message.errorMessage;
+  const detail =
+    typeof text === "string" && text !== "" ? text : "the upstream reported an error inside the stream";
+  return new GatewayError(
+    codeForExceptionName(name) ?? "upstream_stream_error",
+    name === undefined ? detail : `${name}: ${detail}`,
+  );
 }

@@ -2,7 +2,7 @@ import type { FinishReason } from "../../core/chat-result.js";
 import type { StreamDecoder, StreamPart } from "../../core/stream-part.js";
 import { GatewayError } from "../../errors/gateway-error.js";
 import type { AwsEventStreamMessage } from "../framing/aws-event-stream.js";
-import { codeForExceptionName } from "./decode-error.js";
+import { streamExceptionError } from "./decode-error.js";
 import {
   converseIssuer,
   decodeStopReason,
@@ -109,19 +109,8 @@ export function createBedrockStreamDecoder(): StreamDecoder<AwsEventStreamMessag
     return [{ type: "usage", usage }];
   };
 
-  const exception = (message: AwsEventStreamMessage): readonly StreamPart[] => {
-    const payload = isObject(message.payload) ? message.payload : {};
-    const name = message.exceptionType ?? message.errorCode;
-    const text = payload["message"] ?? payload["Message"] ?? message.errorMessage;
-    const detail =
-      typeof text === "string" && text !== "" ? text : "the upstream reported an error inside the stream";
-    return fail(
-      new GatewayError(
-        codeForExceptionName(name) ?? "upstream_stream_error",
-        name === undefined ? detail : `${name}: ${detail}`,
-      ),
-    );
-  };
+  const exception = (message: AwsEventStreamMessage): readonly StreamPart[] =>
+    fail(streamExceptionError(message));
 
   return {
     push(message: AwsEventStreamMessage): readonly StreamPart[] {
