@@ -1,4 +1,3 @@
-import type { GatewayConfig } from "../config/types.js";
 import { budgetWindow } from "../governance/budget-window.js";
 import {
   DirectoryAdmin,
@@ -91,7 +90,7 @@ A key is printed once, when created or rotated; the store keeps only its SHA-256
       throw new UsageError(`keys ${action}: name the key by its id, prefix or name`);
     if (!needsReference && reference !== undefined)
       throw new UsageError(`keys ${action ?? ""}: unexpected argument "${reference}"`);
-    return withDirectory(values.config, context, "keys", async (admin, store, config) => {
+    return withDirectory(values.config, context, "keys", async (admin, store) => {
       switch (action) {
         case "create": {
           if (values.tenant === undefined) throw new UsageError("keys create: --tenant is required");
@@ -122,7 +121,7 @@ A key is printed once, when created or rotated; the store keeps only its SHA-256
         }
         case "show": {
           const key = await admin.showKey(reference ?? "");
-          const spend = await spendOf(key, store, config, context.now());
+          const spend = await spendOf(admin, key, store, context.now());
           context.stdout(
             values.json ? `${JSON.stringify({ ...key, spend }, null, 2)}\n` : keyDetails(key, spend),
           );
@@ -248,7 +247,7 @@ async function withDirectory(
   configFlagValue: string | undefined,
   context: CommandContext,
   command: string,
-  action: (admin: DirectoryAdmin, store: Store, config: GatewayConfig) => Promise<number>,
+  action: (admin: DirectoryAdmin, store: Store) => Promise<number>,
 ): Promise<number> {
   const loaded = await loadConfiguration({
     configFlag: configFlagValue,
@@ -266,11 +265,7 @@ async function withDirectory(
     throw storeError(error) ?? error;
   }
   try {
-    return await action(
-      new DirectoryAdmin({ config: loaded.config, store: store.directory }),
-      store,
-      loaded.config,
-    );
+    return await action(new DirectoryAdmin({ config: loaded.config, store: store.directory }), store);
   } catch (error) {
     if (error instanceof DirectoryInputError) {
       const flag = flagOf[error.param];
@@ -397,14 +392,11 @@ interface SpendLine {
 }
 
 /** Each budget of the key and of its tenant: the ledger's spend in the current window. */
-async function spendOf(key: KeyView, store: Store, config: GatewayConfig, now: number): Promise<SpendLine[]> {
-  const tenantBudgets =
-    config.tenants.get(key.tenant)?.budgets ??
-    (await store.directory.tenant(key.tenant))?.body["budgets"] ??
-    [];
+async function spendOf(admin: DirectoryAdmin, key: KeyView, store: Store, now: number): Promise<SpendLine[]> {
+  const tenant = await admin.showTenant(key.tenant);
   const entries = [
     ...key.budgets.map((budget) => ({ scope: `key ${key.name}`, filter: { keyId: key.id }, budget })),
-    ...(tenantBudgets as KeyView["budgets"]).map((budget) => ({
+    ...tenant.budgets.map((budget) => ({
       scope: `tenant ${key.tenant}`,
       filter: { tenant: key.tenant },
       budget,
@@ -412,7 +404,7 @@ async function spendOf(key: KeyView, store: Store, config: GatewayConfig, now: n
   ];
   return Promise.all(
     entries.map(async ({ scope, filter, budget }) => {
-      const window = budgetWindow(budget.period as "day", now);
+      const window = budgetWindow(budget.period, now);
       const spent = await store.ledger.spendUsd({
         ...filter,
         ...(window.start === undefined ? {} : { from: window.start }),
@@ -420,7 +412,7 @@ async function spendOf(key: KeyView, store: Store, config: GatewayConfig, now: n
       return {
         scope,
         period: budget.period,
-        mode: budget.mode ?? "hard",
+        mode: budget.mode,
         usd: budget.usd,
         window: window.label,
         spent_usd: spent,

@@ -79,11 +79,11 @@ export async function serveChat(
   trace.model = chat.model;
   trace.stream = chat.stream;
   trace.chat = chat;
-  trace.capabilities = [
-    "chat",
-    ...requiredCapabilities(chat, ingress.fields).map(([capability]) => capability),
-  ];
-  const planned = planChat(services, key, context.requestHeaders, chat, ingress.fields);
+  // What the request needs from an offering, each with the field that needs it: checked against the
+  // model, planned on, and recorded in the report (the what-if report re-prices on it).
+  const needs = requiredCapabilities(chat, ingress.fields);
+  trace.capabilities = ["chat", ...needs.map(([capability]) => capability)];
+  const planned = planChat(services, key, context.requestHeaders, chat, needs);
   // A promise only while the tokenizer loads for the first request that needs it.
   let plan = planned instanceof Promise ? await planned : planned;
   const affinity = services.affinity;

@@ -134,10 +134,9 @@ export function planChat(
   key: KeyConfig,
   headers: IncomingHttpHeaders,
   chat: ChatRequest,
-  fields: CapabilityFields,
+  needs: readonly [Capability, string][],
 ): Plan | Promise<Plan> {
   const model = resolveModel(services, key, chat.model, "chat");
-  const needs = requiredCapabilities(chat, fields);
   for (const [capability, param] of needs) requireCapability(model, capability, param);
   const capabilities = needs.map(([capability]) => capability);
   return planFor(services, key, headers, { model: chat.model, capabilities, chat });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { geographyOf } from "../catalog/regions.js";
 import { expirySchema, limitsSchema, tenantSchema } from "../config/schema.js";
-import type { GatewayConfig, KeyConfig, TenantConfig } from "../config/types.js";
+import type { BudgetRule, GatewayConfig, KeyConfig, TenantConfig } from "../config/types.js";
 import {
   DuplicateError,
   type DirectoryStore,
@@ -76,7 +76,7 @@ export interface KeyView {
   readonly regions: readonly string[] | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly limits: { readonly rpm: number | null; readonly tpm: number | null };
-  readonly budgets: readonly { readonly usd: number; readonly period: string; readonly mode: string }[];
+  readonly budgets: readonly BudgetRule[];
   readonly expires_at: string | null;
   readonly revoked_at: string | null;
   readonly created_at: string | null;
@@ -88,7 +88,7 @@ export interface TenantView {
   readonly id: string;
   readonly policy: Readonly<Record<string, unknown>>;
   readonly limits: { readonly rpm: number | null; readonly tpm: number | null };
-  readonly budgets: readonly { readonly usd: number; readonly period: string; readonly mode: string }[];
+  readonly budgets: readonly BudgetRule[];
   readonly created_at: string | null;
   readonly updated_at: string | null;
   readonly source: "file" | "store";
