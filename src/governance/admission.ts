@@ -30,6 +30,3 @@ export interface Admission {
 export interface SettlingAdmission extends Admission {
   settle(report: RequestReport): void;
 }
-
-/** Admits everything: no budgets or limits are configured. */
-export const openAdmission: Admission = { admit: () => undefined };
