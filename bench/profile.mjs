@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { wrk } from "./lib/measure.mjs";
 import { stop, stopAllSync } from "./lib/proc.mjs";
-import { startTarget } from "./lib/targets.mjs";
+import { SWITCHYARD_CONFIGS, startTarget } from "./lib/targets.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -27,7 +27,9 @@ if (opt.summarize) {
 }
 const dir = `bench/results/raw/profile-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}`;
 mkdirSync(dir, { recursive: true });
-const t = await startTarget(opt.target, dir, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+const [targetName, targetConfig] = opt.target.split("=");
+if (targetConfig !== undefined) SWITCHYARD_CONFIGS[targetName] = targetConfig;
+const t = await startTarget(targetName, dir, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
 await wrk(t, { seconds: 3, stream: opt.stream }); // warm-up, left out of the summary
 const window = [hrUs()];
 const result = await wrk(t, { seconds: Number(opt.seconds), stream: opt.stream });

@@ -1,0 +1,71 @@
+// A/B of switchyard targets of one build, alternated in one run: wrk -c64 after a warm-up, several rounds,
+// with the server's CPU per request split by thread (main, the ledger worker, V8 helpers, libuv pool).
+// Usage: npm run build && node bench/ab.mjs [--targets switchyard,switchyard-off] [--rounds 4] [--seconds 8] [--stream]
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { wrk } from "./lib/measure.mjs";
+import { CLK_TCK, stopAllSync } from "./lib/proc.mjs";
+import { SWITCHYARD_CONFIGS, startTarget } from "./lib/targets.mjs";
+import { median } from "./lib/summary.mjs";
+
+const { values } = parseArgs({
+  options: {
+    targets: { type: "string", default: "switchyard,switchyard-off" },
+    rounds: { type: "string", default: "4" },
+    seconds: { type: "string", default: "8" },
+    stream: { type: "boolean", default: false },
+    warmup: { type: "string", default: "3" },
+    "node-args": { type: "string", default: "" },
+  },
+});
+// A target may be name=config.yaml: a switchyard target with that configuration (for one-off comparisons).
+const targets = values.targets.split(",").map((spec) => {
+  const [name, config] = spec.split("=");
+  if (config !== undefined) SWITCHYARD_CONFIGS[name] = config;
+  return name;
+});
+const logDir = `bench/results/raw/ab-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+mkdirSync(logDir, { recursive: true });
+
+/** CPU seconds per thread group of a process, from /proc/PID/task/TID/stat. */
+function threads(pid) {
+  const groups = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const seconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    const group = tid === String(pid) ? "main" : name.startsWith("V8") ? "v8" : name.startsWith("libuv") ? "uv" : name;
+    groups[group] = (groups[group] ?? 0) + seconds;
+  }
+  return groups;
+}
+
+const rows = Object.fromEntries(targets.map((t) => [t, []]));
+process.on("exit", stopAllSync);
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const name of round % 2 === 0 ? targets : [...targets].reverse()) {
+    const t = await startTarget(name, logDir, values["node-args"].split(" ").filter(Boolean));
+    try {
+      await wrk(t, { seconds: Number(values.warmup ?? 3), stream: values.stream });
+      const before = threads(t.server.pid);
+      const r = await wrk(t, { seconds: Number(values.seconds), stream: values.stream });
+      const after = threads(t.server.pid);
+      const per = {};
+      for (const [g, s] of Object.entries(after)) per[g] = +(((s - (before[g] ?? 0)) * 1e6) / r.requests).toFixed(1);
+      rows[name].push({ rps: r.rps, cpu: r.cpu_us_per_req, foreign: r.cpu0_foreign_util, per });
+      console.log(name, round, r.rps, r.cpu_us_per_req, JSON.stringify(per), "foreign", r.cpu0_foreign_util);
+    } finally {
+      await t.stop();
+    }
+  }
+}
+for (const name of targets) {
+  const rs = rows[name];
+  console.log(`${name}: median ${median(rs.map((r) => r.rps))} req/s, ${median(rs.map((r) => r.cpu))} µs/req, main ${median(rs.map((r) => r.per.main))}`);
+}
