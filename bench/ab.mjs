@@ -40,7 +40,8 @@ function threads(pid) {
     const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const seconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    const group = tid === String(pid) ? "main" : name.startsWith("V8") ? "v8" : name.startsWith("libuv") ? "uv" : name;
+    const group =
+      tid === String(pid) ? "main" : name.startsWith("V8") ? "v8" : name.startsWith("libuv") ? "uv" : name;
     groups[group] = (groups[group] ?? 0) + seconds;
   }
   return groups;
@@ -57,7 +58,8 @@ for (let round = 0; round < Number(values.rounds); round++) {
       const r = await wrk(t, { seconds: Number(values.seconds), stream: values.stream });
       const after = threads(t.server.pid);
       const per = {};
-      for (const [g, s] of Object.entries(after)) per[g] = +(((s - (before[g] ?? 0)) * 1e6) / r.requests).toFixed(1);
+      for (const [g, s] of Object.entries(after))
+        per[g] = +(((s - (before[g] ?? 0)) * 1e6) / r.requests).toFixed(1);
       rows[name].push({ rps: r.rps, cpu: r.cpu_us_per_req, foreign: r.cpu0_foreign_util, per });
       console.log(name, round, r.rps, r.cpu_us_per_req, JSON.stringify(per), "foreign", r.cpu0_foreign_util);
     } finally {
@@ -67,5 +69,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
 }
 for (const name of targets) {
   const rs = rows[name];
-  console.log(`${name}: median ${median(rs.map((r) => r.rps))} req/s, ${median(rs.map((r) => r.cpu))} µs/req, main ${median(rs.map((r) => r.per.main))}`);
+  console.log(
+    `${name}: median ${median(rs.map((r) => r.rps))} req/s, ${median(rs.map((r) => r.cpu))} µs/req, main ${median(rs.map((r) => r.per.main))}`,
+  );
 }
