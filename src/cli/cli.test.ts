@@ -74,6 +74,14 @@ describe("issue 9: raw stack traces for an unknown flag", () => {
         'switchyard: catalog: option --at needs a value; see "switchyard catalog --help"\n',
       ],
       [
+        ["route", "--model", "-x"],
+        'switchyard: route: option --model needs a value (one that starts with "-" is written --model=-…); see "switchyard route --help"\n',
+      ],
+      [
+        ["serve", "--no-pacing=yes"],
+        'switchyard: serve: option --no-pacing takes no value; see "switchyard serve --help"\n',
+      ],
+      [
         ["check", "--at=2026-01-01", "extra"],
         'switchyard: check: unexpected argument "extra"; see "switchyard check --help"\n',
       ],

@@ -106,9 +106,11 @@ function parseProblem(error: unknown, known: readonly string[]): string {
       return `unknown option ${option}${closest === undefined ? "" : ` (did you mean --${closest}?)`}`;
     }
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return error.message.includes("argument missing")
-        ? `option ${option} needs a value`
-        : `option ${option} takes no value`;
+      if (error.message.includes("argument missing")) return `option ${option} needs a value`;
+      // `--budget -3`: node:util reads the value as another option.
+      if (error.message.includes("ambiguous"))
+        return `option ${option} needs a value (one that starts with "-" is written ${option}=-…)`;
+      return `option ${option} takes no value`;
     default:
       return error.message;
   }

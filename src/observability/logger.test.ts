@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -53,7 +53,10 @@ describe("the gateway's logger", () => {
   });
 
   it("flushLogger returns at once when nothing is pending", async () => {
-    const logger = createLogger({ level: "info", destination: logFile() });
+    // An open descriptor: a path would be opened asynchronously, and the directory removed under it
+    // when the test ends first (an uncaught ENOENT in a later test). The logger keeps the descriptor.
+    const fd = openSync(logFile(), "w");
+    const logger = createLogger({ level: "info", destination: fd });
     const started = Date.now();
     await flushLogger(logger);
     expect(Date.now() - started).toBeLessThan(500);
