@@ -12,73 +12,109 @@ export interface LoggerOptions {
 type Destination = ReturnType<typeof pino.destination>;
 
 /**
- * Lines go to the destination in writes of at least this many bytes, or every `flushIntervalMs`.
- * Each `fs.write` costs about 40–50 µs of CPU on this machine whatever its size (the libuv thread
- * pool's hand-offs and the syscall), and with one write per line or two the access log cost more than
- * the request it logged. 8 KB is about fifteen access-log lines.
+ * Lines are gathered in chunks of this many bytes, and a chunk goes to the destination when the next line
+ * would not fit, or `flushIntervalMs` after its first line. Each `fs.write` costs about 40–50 µs of CPU on
+ * this machine whatever its size (the libuv thread pool's hand-offs and the syscall); with one write per
+ * line or two the access log cost more than the request it logged. 16 KB is sonic-boom's largest single
+ * write (`maxWrite`), about forty access-log lines.
  */
-const batchBytes = 8 * 1024;
-/** The longest a line waits for its batch: short enough for `tail -f`. */
+const chunkBytes = 16 * 1024;
+/** The longest a line waits for its chunk: short enough for `tail -f`. */
 const flushIntervalMs = 100;
+/** UTF-8 takes at most three bytes per UTF-16 code unit: a line of n code units fits in 3n bytes. */
+const maxBytesPerCodeUnit = 3;
 
 /**
- * pino's stream over sonic-boom in buffer mode, batched. pino writes strings; sonic-boom's string mode
- * measures its whole pending buffer with `Buffer.byteLength` on every write and converts what it wrote
- * back to a Buffer afterwards (about 8 µs a line here), its buffer mode takes one `Buffer.from` a line
- * (under 3 µs). `write` is looked up on each call, so sonic-boom's EPIPE handling (it swaps `write`
- * for a no-op) holds. On exit pino's own handler writes out whatever is pending (`flushSync`).
+ * pino's stream: each line is encoded straight into the current chunk (no Buffer per line), and whole
+ * chunks go to sonic-boom in buffer mode, which writes them in order and deals with the descriptor
+ * (partial writes, `EAGAIN` on a pipe, `EPIPE`, the synchronous flush at exit). `write` is looked up on
+ * each call, so sonic-boom's EPIPE handling (it swaps `write` for a no-op) holds. A chunk handed over is
+ * never written into again: the next line starts a fresh one.
  */
 class BatchedWriter implements DestinationStream {
   readonly #destination: Destination;
+  #chunk = Buffer.allocUnsafeSlow(chunkBytes);
+  /** Bytes of `#chunk` holding lines not handed over yet. */
+  #used = 0;
   #timer: NodeJS.Timeout | undefined;
-  /** Bytes handed to the destination, and bytes it reported written: the difference is pending. */
+  /** Bytes handed to the destination, and bytes it reported written. */
   #handed = 0;
   #written = 0;
 
   constructor(destination: Destination) {
     this.#destination = destination;
     destination.on("write", (bytes: number) => (this.#written += bytes));
+    liveWriters.add(this);
+    destination.on("close", () => liveWriters.delete(this));
   }
 
+  /** Bytes logged and not yet written: in the current chunk, and handed over but pending. */
   get unwritten(): number {
-    return this.#handed - this.#written;
+    return this.#used + this.#handed - this.#written;
   }
 
   write(line: string): void {
-    const data = Buffer.from(line);
-    this.#handed += data.length;
-    // sonic-boom's types know only its string mode; in buffer mode `write` takes a Buffer.
-    (this.#destination.write as unknown as (data: Buffer) => boolean).call(this.#destination, data);
+    if (line.length * maxBytesPerCodeUnit > chunkBytes - this.#used) {
+      this.handOff();
+      // A line longer than a chunk could hold goes on its own.
+      if (line.length * maxBytesPerCodeUnit > chunkBytes) {
+        this.#give(Buffer.from(line));
+        return;
+      }
+    }
+    this.#used += this.#chunk.write(line, this.#used, "utf8");
     this.#arm();
   }
 
-  /**
-   * A full batch is written by the destination itself; a short one when the interval ends. A flush
-   * while a write is in flight does nothing, so the timer stays armed while anything is pending.
-   */
+  /** Gives the lines gathered so far to the destination (which writes them at once, or after its write in flight). */
+  handOff(): void {
+    if (this.#used === 0) return;
+    const lines = this.#chunk.subarray(0, this.#used);
+    this.#chunk = Buffer.allocUnsafeSlow(chunkBytes);
+    this.#used = 0;
+    this.#give(lines);
+  }
+
+  #give(data: Buffer): void {
+    this.#handed += data.length;
+    // sonic-boom's types know only its string mode; in buffer mode `write` takes a Buffer.
+    (this.#destination.write as unknown as (data: Buffer) => boolean).call(this.#destination, data);
+  }
+
   #arm(): void {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (this.unwritten === 0) return;
-      this.#destination.flush();
-      this.#arm();
+      this.handOff();
     }, flushIntervalMs).unref();
   }
 
   /** Writes what is pending now, and calls back once the destination is idle (or failed). */
   flush(callback: () => void): void {
+    this.handOff();
     this.#destination.flush(() => callback());
   }
 }
+
+/**
+ * Every writer with lines possibly in its chunk. At exit (and when the event loop runs dry) those lines go
+ * to the destinations first, before pino's own exit handler flushes them (registered earlier, so this
+ * one is put in front of it).
+ */
+const liveWriters = new Set<BatchedWriter>();
+const handOffAll = (): void => {
+  for (const writer of liveWriters) writer.handOff();
+};
+process.prependListener("beforeExit", handOffAll);
+process.prependListener("exit", handOffAll);
 
 /** Each logger's batched writer, for `flushLogger`. */
 const writers = new WeakMap<Logger, BatchedWriter>();
 
 /**
  * The gateway's logger: JSON lines, no pid or hostname, written asynchronously so that a slow stdout
- * (a pipe to a log shipper, a terminal) never blocks a request, in batches (see `batchBytes`). Call
- * `flushLogger` before `process.exit`.
+ * (a pipe to a log shipper, a terminal) never blocks a request, in chunks (see `chunkBytes`). Call
+ * `flushLogger` before `process.exit` (an exit without it still writes the lines out synchronously).
  */
 export function createLogger(options: LoggerOptions): Logger {
   if (options.stream !== undefined) return pino({ level: options.level, base: null }, options.stream);
@@ -86,7 +122,10 @@ export function createLogger(options: LoggerOptions): Logger {
     dest: options.destination ?? 1,
     sync: false,
     contentMode: "buffer",
-    minLength: batchBytes,
+    // The writer batches: any chunk it hands over is written at once (a minimum of 0 would also make
+    // sonic-boom's `flush` return before the write is done).
+    minLength: 1,
+    maxWrite: chunkBytes,
   });
   const writer = new BatchedWriter(destination);
   const logger = pino({ level: options.level, base: null }, writer);
