@@ -1,7 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulators/index.js";
-import { expectServedBy, startHarness, testKey, type Harness } from "../support/harness.js";
+import { expectServedBy, startHarness, testKey, upstreamLog, type Harness } from "../support/harness.js";
 
 /**
  * Issue 14, item 4: the client's `anthropic-beta` flags, sent with the official SDK's `betas`, reach each
@@ -12,14 +11,6 @@ let harness: Harness;
 let claude: Anthropic;
 const model = "claude-sonnet-4-6";
 const betas = ["interleaved-thinking-2025-05-14", "files-api-2025-04-14"];
-
-interface UpstreamLog {
-  last: Record<string, unknown>;
-  last_headers: Record<string, string>;
-}
-async function upstream(emulator: RunningEmulator): Promise<UpstreamLog> {
-  return (await (await fetch(`${emulator.url}/__emulator/requests`)).json()) as UpstreamLog;
-}
 
 beforeAll(async () => {
   harness = await startHarness((document) => {
@@ -55,7 +46,7 @@ describe("anthropic-beta flags per cloud", () => {
     const { response } = await send("anthropic");
     expectServedBy(response.headers, "anthropic");
     expect(response.headers.get("x-switchyard-warnings")).toBeNull();
-    const log = await upstream(harness.emulator("anthropic"));
+    const log = await upstreamLog(harness.emulator("anthropic"));
     expect(log.last_headers["anthropic-beta"]).toBe(betas.join(","));
     expect(log.last).not.toHaveProperty("anthropic_beta");
   });
@@ -66,7 +57,7 @@ describe("anthropic-beta flags per cloud", () => {
     expect(response.headers.get("x-switchyard-warnings")).toMatch(
       /^parameter_ignored=anthropic-beta \(anthropic-beta files-api-2025-04-14 is not taken by gcp-us-central1/,
     );
-    const log = await upstream(harness.emulator("gcp-us-central1"));
+    const log = await upstreamLog(harness.emulator("gcp-us-central1"));
     expect(log.last_headers["anthropic-beta"]).toBe("interleaved-thinking-2025-05-14");
     expect(log.last).not.toHaveProperty("anthropic_beta");
   });
@@ -75,13 +66,13 @@ describe("anthropic-beta flags per cloud", () => {
     const invoke = await send("aws-invoke");
     expect(invoke.response.headers.get("x-switchyard-warnings")).toContain("files-api-2025-04-14");
     const bedrock = harness.emulator("aws-us-east-1");
-    expect((await upstream(bedrock)).last["anthropic_beta"]).toEqual(["interleaved-thinking-2025-05-14"]);
-    expect((await upstream(bedrock)).last_headers["anthropic-beta"]).toBeUndefined();
+    expect((await upstreamLog(bedrock)).last["anthropic_beta"]).toEqual(["interleaved-thinking-2025-05-14"]);
+    expect((await upstreamLog(bedrock)).last_headers["anthropic-beta"]).toBeUndefined();
 
     const converse = await send("aws-us-east-1");
     expectServedBy(converse.response.headers, "aws-us-east-1");
     expect(converse.response.headers.get("x-switchyard-warnings")).toContain("files-api-2025-04-14");
-    expect((await upstream(bedrock)).last["additionalModelRequestFields"]).toEqual({
+    expect((await upstreamLog(bedrock)).last["additionalModelRequestFields"]).toEqual({
       anthropic_beta: ["interleaved-thinking-2025-05-14"],
     });
   });

@@ -8,6 +8,7 @@ import {
   setFault,
   startHarness,
   testKey,
+  upstreamLog,
   type Harness,
 } from "../support/harness.js";
 
@@ -42,9 +43,7 @@ const weatherTool = {
 
 /** The body the emulator last received: what the gateway sent upstream. */
 async function lastUpstreamBody(emulator: RunningEmulator): Promise<Record<string, unknown>> {
-  const response = await fetch(`${emulator.url}/__emulator/requests`);
-  const log = (await response.json()) as { last: Record<string, unknown> };
-  return log.last;
+  return (await upstreamLog(emulator)).last;
 }
 
 interface ErrorEnvelope {

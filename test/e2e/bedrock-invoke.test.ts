@@ -1,6 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulators/index.js";
 import {
   expectServedBy,
   requestCount,
@@ -8,6 +7,7 @@ import {
   startHarness,
   streamedText,
   testKey,
+  upstreamLog,
   type Harness,
 } from "../support/harness.js";
 
@@ -20,18 +20,6 @@ let harness: Harness;
 let claude: Anthropic;
 const model = "claude-sonnet-4-6";
 const onInvoke = { "x-switchyard-providers": "aws-invoke" };
-
-interface UpstreamLog {
-  count: number;
-  last: Record<string, unknown>;
-  last_path: string;
-  last_headers: Record<string, string>;
-}
-
-async function upstream(emulator: RunningEmulator): Promise<UpstreamLog> {
-  const response = await fetch(`${emulator.url}/__emulator/requests`);
-  return (await response.json()) as UpstreamLog;
-}
 
 beforeAll(async () => {
   harness = await startHarness((document) => {
@@ -90,7 +78,7 @@ describe("Anthropic SDK → gateway → Claude on Bedrock InvokeModel", () => {
     expect(textOf(data)).toContain("Hello from the invoke path");
     expect(data.usage.input_tokens).toBeGreaterThan(0);
     expect(data.usage.output_tokens).toBeGreaterThan(0);
-    const log = await upstream(bedrock());
+    const log = await upstreamLog(bedrock());
     expect(log.last_path).toBe("/model/us.anthropic.claude-sonnet-4-6/invoke");
     expect(log.last_headers["authorization"]).toMatch(/^AWS4-HMAC-SHA256 /);
     expect(log.last).toEqual({
@@ -117,7 +105,7 @@ describe("Anthropic SDK → gateway → Claude on Bedrock InvokeModel", () => {
     expect(final.usage.output_tokens).toBe(whole.usage.output_tokens);
     expect(events[0]).toBe("message_start");
     expect(events.at(-1)).toBe("message_stop");
-    expect((await upstream(bedrock())).last_path).toBe(
+    expect((await upstreamLog(bedrock())).last_path).toBe(
       "/model/us.anthropic.claude-sonnet-4-6/invoke-with-response-stream",
     );
   });
@@ -137,7 +125,7 @@ describe("Anthropic SDK → gateway → Claude on Bedrock InvokeModel", () => {
     expect(first.stop_reason).toBe("tool_use");
     const call = first.content.find((block) => block.type === "tool_use");
     if (call?.type !== "tool_use") throw new Error("expected a tool_use block");
-    expect((await upstream(bedrock())).last["tool_choice"]).toEqual({
+    expect((await upstreamLog(bedrock())).last["tool_choice"]).toEqual({
       type: "tool",
       name: "get_weather",
       disable_parallel_tool_use: true,
@@ -157,7 +145,7 @@ describe("Anthropic SDK → gateway → Claude on Bedrock InvokeModel", () => {
     );
     const second = await stream.finalMessage();
     expect(second.stop_reason).toBe("end_turn");
-    const sent = (await upstream(bedrock())).last["messages"] as { content: Record<string, unknown>[] }[];
+    const sent = (await upstreamLog(bedrock())).last["messages"] as { content: Record<string, unknown>[] }[];
     expect(sent[1]?.content).toEqual([{ type: "tool_use", id: call.id, name: call.name, input: call.input }]);
     expect(sent[2]?.content).toEqual([{ type: "tool_result", tool_use_id: call.id, content: "12 C, rain" }]);
   });
@@ -193,7 +181,7 @@ describe("failover between the invoke and converse offerings before the first by
       .withResponse();
     expectServedBy(response.headers, "aws-us-east-1", 2);
     expect(textOf(data)).toContain("Fail over please");
-    const log = await upstream(bedrock());
+    const log = await upstreamLog(bedrock());
     expect(log.count).toBe(2);
     expect(log.last_path).toBe("/model/us.anthropic.claude-sonnet-4-6/converse");
   });
@@ -207,7 +195,7 @@ describe("failover between the invoke and converse offerings before the first by
     const final = await stream.finalMessage();
     expect(textOf(final)).toContain("Stream fail over");
     expect(await requestCount(bedrock())).toBe(2);
-    expect((await upstream(bedrock())).last_path).toBe(
+    expect((await upstreamLog(bedrock())).last_path).toBe(
       "/model/us.anthropic.claude-sonnet-4-6/converse-stream",
     );
   });
@@ -227,7 +215,7 @@ describe("failover between the invoke and converse offerings before the first by
     expect(textOf(final)).toContain("Retry the stream");
     // modelStreamErrorException is retryable on the same offering: the second try streams whole.
     expect(await requestCount(bedrock())).toBe(2);
-    expect((await upstream(bedrock())).last_path).toBe(
+    expect((await upstreamLog(bedrock())).last_path).toBe(
       "/model/us.anthropic.claude-sonnet-4-6/invoke-with-response-stream",
     );
   });

@@ -1,6 +1,6 @@
 import Anthropic, { BadRequestError } from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setFault, startHarness, testKey, type Harness } from "../support/harness.js";
+import { setFault, startHarness, testKey, upstreamLog, type Harness } from "../support/harness.js";
 
 /**
  * Issue 14 (items 1 and 3): a Claude client's tool loop with extended thinking and cache breakpoints,
@@ -269,9 +269,7 @@ describe("a failover from Claude to a GPT offering after thinking turns", () => 
       expect(response.headers.get("x-switchyard-warnings")).toContain("cache_control");
       expect(data.content.some((block) => block.type === "text")).toBe(true);
       // What the GPT deployment received: the tool loop, no reasoning, no signature anywhere.
-      const log = (await (await fetch(`${harness.emulator("openai").url}/__emulator/requests`)).json()) as {
-        last: unknown;
-      };
+      const log = await upstreamLog(harness.emulator("openai"));
       expect(JSON.stringify(log.last)).not.toContain(
         (first.message.content[0] as Anthropic.ThinkingBlock).signature,
       );

@@ -2,7 +2,7 @@ import Anthropic, { BadRequestError } from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulators/index.js";
-import { expectServedBy, startHarness, testKey, type Harness } from "../support/harness.js";
+import { expectServedBy, startHarness, testKey, upstreamLog, type Harness } from "../support/harness.js";
 
 /**
  * Issue 14 (item 4): PDF documents end to end. The official SDKs send a small real PDF through the
@@ -50,8 +50,7 @@ const pdfBase64 = pdf.toString("base64");
 
 async function lastUpstreamBody(emulator: RunningEmulator | undefined): Promise<Record<string, unknown>> {
   if (emulator === undefined) throw new Error("no such emulator");
-  const response = await fetch(`${emulator.url}/__emulator/requests`);
-  return ((await response.json()) as { last: Record<string, unknown> }).last;
+  return (await upstreamLog(emulator)).last;
 }
 
 function textOf(message: Anthropic.Message): string {

@@ -7,6 +7,8 @@ import {
   setFault,
   startHarness,
   testKey,
+  upstreamLog,
+  type UpstreamLog,
   type Harness,
 } from "../support/harness.js";
 
@@ -85,10 +87,7 @@ const weatherTool = {
   },
 } as const;
 
-async function lastRequest(name: string): Promise<{ last: Record<string, unknown>; last_path: string }> {
-  const response = await fetch(`${harness.emulator(name).url}/__emulator/requests`);
-  return (await response.json()) as { last: Record<string, unknown>; last_path: string };
-}
+const lastRequest = (name: string): Promise<UpstreamLog> => upstreamLog(harness.emulator(name));
 
 describe("a model offered only through the Responses API", () => {
   it("is refused by the upstream's Chat Completions, as OpenAI refuses it", async () => {

@@ -102,11 +102,25 @@ export async function setFault(emulator: RunningEmulator, fault: Record<string, 
   if (!response.ok) throw new Error(`setting fault failed: ${response.status} ${await response.text()}`);
 }
 
+/**
+ * An emulator's request log (`GET /__emulator/requests`), as the tests read it: how many chat/embeddings
+ * requests it served since its log was reset, and the last one — what the gateway sent upstream.
+ */
+export interface UpstreamLog {
+  count: number;
+  last: Record<string, unknown>;
+  last_path: string;
+  last_headers: Record<string, string>;
+}
+
+export async function upstreamLog(emulator: RunningEmulator): Promise<UpstreamLog> {
+  const response = await fetch(`${emulator.url}/__emulator/requests`);
+  return (await response.json()) as UpstreamLog;
+}
+
 /** How many chat/embeddings requests an emulator has served since its counter was reset. */
 export async function requestCount(emulator: RunningEmulator): Promise<number> {
-  const response = await fetch(`${emulator.url}/__emulator/requests`);
-  const body = (await response.json()) as { count: number };
-  return body.count;
+  return (await upstreamLog(emulator)).count;
 }
 
 /** The text of a streamed chat answer, as the official SDK's chunks deliver it. */
