@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/types.js";
 import { GatewayError } from "../errors/gateway-error.js";
 import { ConnectionLimiter, refusalBytes, refuseClientError } from "./connection-guard.js";
+import { InFlight } from "./in-flight.js";
 import { createRequestHandler, type RouterState } from "./router.js";
 import { composeGateway, type ComposeOptions, type GatewayServices } from "../gateway/compose.js";
 import { connectSharedState } from "../gateway/shared-state.js";
@@ -41,7 +42,7 @@ export async function startGateway(
   await services.directory.start();
   const state: RouterState = { accepting: true, cutting: false };
   const settings = config.server;
-  const inFlight = new Set<ServerResponse>();
+  const inFlight = new InFlight<ServerResponse>();
   const drained = new Drained();
   const route = createRequestHandler(services, state);
   const server = createServer(
@@ -61,9 +62,9 @@ export async function startGateway(
         response.destroy();
         return;
       }
-      inFlight.add(response);
+      const slot = inFlight.add(response);
       response.once("close", () => {
-        inFlight.delete(response);
+        inFlight.delete(slot);
         if (inFlight.size === 0 && !state.accepting) drained.resolve();
       });
       // While draining, every answer (readiness included) closes its connection.
@@ -129,7 +130,7 @@ async function shutdown(
     server: Server;
     state: RouterState;
     services: GatewayServices;
-    inFlight: ReadonlySet<ServerResponse>;
+    inFlight: InFlight<ServerResponse>;
     drained: Drained;
   },
   graceMs: number,
@@ -166,7 +167,7 @@ async function shutdown(
  * Ends every stream still running with an in-stream `shutting_down` error (an SDK raises it as an API
  * error, not as a cut connection), and waits a moment for those events to be flushed.
  */
-async function endStreams(inFlight: ReadonlySet<ServerResponse>): Promise<void> {
+async function endStreams(inFlight: Iterable<ServerResponse>): Promise<void> {
   const error = new GatewayError(
     "shutting_down",
     "The gateway is shutting down and its grace period ended before this stream did; retry the request.",
