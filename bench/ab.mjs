@@ -57,12 +57,22 @@ for (let round = 0; round < Number(values.rounds); round++) {
       const before = threads(t.server.pid);
       const r = await wrk(t, { seconds: Number(values.seconds), stream: values.stream });
       const after = threads(t.server.pid);
-      const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${t.server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+      const hwm =
+        Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${t.server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
       const per = {};
       for (const [g, s] of Object.entries(after))
         per[g] = +(((s - (before[g] ?? 0)) * 1e6) / r.requests).toFixed(1);
       rows[name].push({ rps: r.rps, cpu: r.cpu_us_per_req, foreign: r.cpu0_foreign_util, per, hwm });
-      console.log(name, round, r.rps, r.cpu_us_per_req, JSON.stringify(per), "foreign", r.cpu0_foreign_util, `peak RSS ${hwm.toFixed(0)} MB`);
+      console.log(
+        name,
+        round,
+        r.rps,
+        r.cpu_us_per_req,
+        JSON.stringify(per),
+        "foreign",
+        r.cpu0_foreign_util,
+        `peak RSS ${hwm.toFixed(0)} MB`,
+      );
     } finally {
       await t.stop();
     }
