@@ -1,12 +1,14 @@
 // Why the gateway keeps no per-request Map or Set on its hot path (docs/architecture.md, "Hot-path choices").
 // A minimal node:http + undici proxy, run three ways under wrk -c64: tracking nothing, tracking its in-flight
-// responses in a Set (add on request, delete on close), and in a swap-remove array as src/http/in-flight.ts
-// does. Prints throughput and, from --trace-gc-nvp, what each young-generation collection kept and promoted.
+// responses in a Set (add on request, delete on close), and in the gateway's own swap-remove array
+// (src/http/in-flight.ts, from dist: npm run build first). Prints throughput and, from --trace-gc-nvp,
+// what each young-generation collection kept and promoted.
 // Usage: node bench/gc-inflight.mjs [--seconds 10]       (server mode, used by itself: --serve PORT UPSTREAM MODE)
 import http from "node:http";
 import { mkdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
+import { InFlight } from "../dist/src/http/in-flight.js";
 
 const { values: opt } = parseArgs({
   options: { seconds: { type: "string", default: "10" }, serve: { type: "boolean", default: false } },
@@ -20,19 +22,14 @@ else await compare();
 function serve(port, upstream, mode) {
   const pool = new Pool(upstream, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
   const set = new Set();
-  const slots = [];
+  const array = new InFlight();
   const track = (res) => {
     if (mode === "set") {
       set.add(res);
       res.once("close", () => set.delete(res));
     } else if (mode === "array") {
-      const slot = { res, index: slots.length };
-      slots.push(slot);
-      res.once("close", () => {
-        const last = slots.pop();
-        if (last !== slot) (slots[slot.index] = last).index = slot.index;
-        slot.res = undefined;
-      });
+      const slot = array.add(res);
+      res.once("close", () => array.delete(slot));
     }
   };
   http

@@ -12,9 +12,9 @@ export interface InFlightSlot<T> {
  * Not a `Set`: V8 rebuilds a Set's table every few dozen add/delete pairs, and each abandoned table keeps
  * a pointer to its successor (for iterators still walking it) and its entries as they were. Abandoned
  * tables that reached the old generation hold every later table, and through them requests long
- * finished, alive across young-generation collections: each collection then copied and promoted about
- * what the gateway allocated since the one before, instead of the ~100 KB the in-flight requests
- * hold, until the next full collection (bench/RESULTS.md, "2026-12-02: the in-flight Set"). A dense
+ * finished, alive across young-generation collections: each collection then kept ~2.5 MB and promoted
+ * ~2.2 MB instead of the few hundred KB the requests in flight hold, until the next full collection
+ * (bench/RESULTS.md, "2026-12-02, evening: the in-flight Set"; `node bench/gc-inflight.mjs`). A dense
  * array with swap-remove, whose deleted slots forget their item, has no such chain.
  */
 export class InFlight<T> implements Iterable<T> {
