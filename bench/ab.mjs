@@ -27,6 +27,23 @@ const targets = values.targets.split(",").map((spec) => {
 const logDir = `bench/results/raw/ab-${new Date().toISOString().replace(/[:.]/g, "-")}`;
 mkdirSync(logDir, { recursive: true });
 
+/** Context switches (all threads) and read/write syscalls of a process, from /proc. */
+function switches(pid) {
+  let ctx = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+      ctx += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      ctx += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  const io = readFileSync(`/proc/${pid}/io`, "utf8");
+  const syscalls = Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
+  return { ctx, syscalls };
+}
+
 /** CPU seconds per thread group of a process, from /proc/PID/task/TID/stat. */
 function threads(pid) {
   const groups = {};
@@ -55,8 +72,11 @@ for (let round = 0; round < Number(values.rounds); round++) {
     try {
       await wrk(t, { seconds: Number(values.warmup ?? 3), stream: values.stream });
       const before = threads(t.server.pid);
+      const switchesBefore = switches(t.server.pid);
       const r = await wrk(t, { seconds: Number(values.seconds), stream: values.stream });
       const after = threads(t.server.pid);
+      const switchesAfter = switches(t.server.pid);
+      const perRequest = (key) => ((switchesAfter[key] - switchesBefore[key]) / r.requests).toFixed(2);
       const hwm =
         Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${t.server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
       const per = {};
@@ -72,6 +92,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
         "foreign",
         r.cpu0_foreign_util,
         `peak RSS ${hwm.toFixed(0)} MB`,
+        `context switches/req ${perRequest("ctx")} read+write syscalls/req ${perRequest("syscalls")}`,
       );
     } finally {
       await t.stop();
