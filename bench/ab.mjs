@@ -1,9 +1,10 @@
 // A/B of switchyard targets of one build, alternated in one run: wrk -c64 after a warm-up, several rounds,
 // with the server's CPU per request split by thread (main, the ledger worker, V8 helpers, libuv pool).
 // Usage: npm run build && node bench/ab.mjs [--targets switchyard,switchyard-off] [--rounds 4] [--seconds 8] [--stream]
+//        [--rate R]   (bench/loadgen.mjs at R requests/s instead of wrk: the tail latency at a fixed rate)
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { wrk } from "./lib/measure.mjs";
+import { loadgen, wrk } from "./lib/measure.mjs";
 import { CLK_TCK, stopAllSync } from "./lib/proc.mjs";
 import { SWITCHYARD_CONFIGS, startTarget } from "./lib/targets.mjs";
 import { median } from "./lib/summary.mjs";
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     stream: { type: "boolean", default: false },
     warmup: { type: "string", default: "3" },
     "node-args": { type: "string", default: "" },
+    rate: { type: "string" },
   },
 });
 // A target may be name=config.yaml: a switchyard target with that configuration (for one-off comparisons).
@@ -26,6 +28,17 @@ const targets = values.targets.split(",").map((spec) => {
 });
 const logDir = `bench/results/raw/ab-${new Date().toISOString().replace(/[:.]/g, "-")}`;
 mkdirSync(logDir, { recursive: true });
+
+/** A fixed-rate run in wrk's terms, with its latency percentiles. */
+function atRate(run) {
+  return {
+    rps: run.achieved_rps,
+    requests: run.sent,
+    cpu_us_per_req: run.cpu_us_per_req,
+    cpu0_foreign_util: run.cpu0_foreign_util,
+    latency: run.lat_ms,
+  };
+}
 
 /** Context switches (all threads) and read/write syscalls of a process, from /proc. */
 function switches(pid) {
@@ -70,10 +83,30 @@ for (let round = 0; round < Number(values.rounds); round++) {
   for (const name of round % 2 === 0 ? targets : [...targets].reverse()) {
     const t = await startTarget(name, logDir, values["node-args"].split(" ").filter(Boolean));
     try {
-      await wrk(t, { seconds: Number(values.warmup ?? 3), stream: values.stream });
+      // At a fixed rate the warm-up runs at that rate too: a saturating one would leave a backlog (the
+      // ledger's queue, old-generation garbage) for the measured run to pay.
+      if (values.rate === undefined) await wrk(t, { seconds: Number(values.warmup), stream: values.stream });
+      else
+        await loadgen(t, {
+          rate: Number(values.rate),
+          seconds: Number(values.warmup),
+          warmup: 0,
+          stream: values.stream,
+        });
       const before = threads(t.server.pid);
       const switchesBefore = switches(t.server.pid);
-      const r = await wrk(t, { seconds: Number(values.seconds), stream: values.stream });
+      const r =
+        values.rate === undefined
+          ? await wrk(t, { seconds: Number(values.seconds), stream: values.stream })
+          : atRate(
+              await loadgen(t, {
+                rate: Number(values.rate),
+                seconds: Number(values.seconds),
+                // Its first second is left out: the generator's own connections and JIT warm-up.
+                warmup: 1,
+                stream: values.stream,
+              }),
+            );
       const after = threads(t.server.pid);
       const switchesAfter = switches(t.server.pid);
       const perRequest = (key) => ((switchesAfter[key] - switchesBefore[key]) / r.requests).toFixed(2);
@@ -82,7 +115,14 @@ for (let round = 0; round < Number(values.rounds); round++) {
       const per = {};
       for (const [g, s] of Object.entries(after))
         per[g] = +(((s - (before[g] ?? 0)) * 1e6) / r.requests).toFixed(1);
-      rows[name].push({ rps: r.rps, cpu: r.cpu_us_per_req, foreign: r.cpu0_foreign_util, per, hwm });
+      rows[name].push({
+        rps: r.rps,
+        cpu: r.cpu_us_per_req,
+        foreign: r.cpu0_foreign_util,
+        per,
+        hwm,
+        latency: r.latency,
+      });
       console.log(
         name,
         round,
@@ -93,6 +133,9 @@ for (let round = 0; round < Number(values.rounds); round++) {
         r.cpu0_foreign_util,
         `peak RSS ${hwm.toFixed(0)} MB`,
         `context switches/req ${perRequest("ctx")} read+write syscalls/req ${perRequest("syscalls")}`,
+        r.latency === undefined
+          ? ""
+          : `latency ms p50 ${r.latency.p50} p99 ${r.latency.p99} p99.9 ${r.latency.p999}`,
       );
     } finally {
       await t.stop();
@@ -102,6 +145,9 @@ for (let round = 0; round < Number(values.rounds); round++) {
 for (const name of targets) {
   const rs = rows[name];
   console.log(
-    `${name}: median ${median(rs.map((r) => r.rps))} req/s, ${median(rs.map((r) => r.cpu))} µs/req, main ${median(rs.map((r) => r.per.main))}, peak RSS ${median(rs.map((r) => r.hwm)).toFixed(0)} MB`,
+    `${name}: median ${median(rs.map((r) => r.rps))} req/s, ${median(rs.map((r) => r.cpu))} µs/req, main ${median(rs.map((r) => r.per.main))}, peak RSS ${median(rs.map((r) => r.hwm)).toFixed(0)} MB` +
+      (values.rate === undefined
+        ? ""
+        : `, latency ms median p50 ${median(rs.map((r) => r.latency.p50))} p99 ${median(rs.map((r) => r.latency.p99))} p99.9 ${median(rs.map((r) => r.latency.p999))}`),
   );
 }

@@ -156,7 +156,7 @@ describe("configuration", () => {
   it("keeps the ledger on with the writer's bounds unless ledger says otherwise", () => {
     expect(parseConfigText(valid, "test.yaml", env).ledger).toEqual({
       enabled: true,
-      batchRows: 500,
+      batchRows: 100,
       flushIntervalMs: 1_000,
       maxQueuedRows: 10_000,
     });

@@ -413,7 +413,7 @@ const ledgerSchema = z.strictObject({
   /** Off: no rows are written (the store is still opened, for the reports already in it). */
   enabled: z.boolean().default(true),
   /** Rows per INSERT; a full batch is written at once. */
-  batch_rows: positiveInt.default(500),
+  batch_rows: positiveInt.default(100),
   /** The longest a row waits before its batch is written, however small. */
   flush_interval_ms: positiveInt.default(1_000),
   /** Rows held in memory at most while the store is slow or down; past it, rows are dropped and counted. */

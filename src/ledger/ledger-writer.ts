@@ -143,7 +143,7 @@ export class LedgerWriter {
     this.#logger = options.logger;
     this.#clock = options.clock ?? systemClock;
     this.#maxQueuedRows = options.maxQueuedRows ?? 10_000;
-    this.#batchSize = options.batchSize ?? 500;
+    this.#batchSize = options.batchSize ?? 100;
     this.#flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.#retryBaseMs = options.retryBaseMs ?? 500;
     this.#retryMaxMs = options.retryMaxMs ?? 30_000;
