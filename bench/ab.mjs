@@ -29,8 +29,10 @@ const targets = values.targets.split(",").map((spec) => {
 const logDir = `bench/results/raw/ab-${new Date().toISOString().replace(/[:.]/g, "-")}`;
 mkdirSync(logDir, { recursive: true });
 
-/** A fixed-rate run in wrk's terms, with its latency percentiles. */
-function atRate(run) {
+/** wrk at c64, or with --rate the fixed-rate generator (its result in wrk's terms, with its latency percentiles). */
+async function load(t, seconds, warmup) {
+  if (values.rate === undefined) return wrk(t, { seconds, stream: values.stream });
+  const run = await loadgen(t, { rate: Number(values.rate), seconds, warmup, stream: values.stream });
   return {
     rps: run.achieved_rps,
     requests: run.sent,
@@ -85,28 +87,11 @@ for (let round = 0; round < Number(values.rounds); round++) {
     try {
       // At a fixed rate the warm-up runs at that rate too: a saturating one would leave a backlog (the
       // ledger's queue, old-generation garbage) for the measured run to pay.
-      if (values.rate === undefined) await wrk(t, { seconds: Number(values.warmup), stream: values.stream });
-      else
-        await loadgen(t, {
-          rate: Number(values.rate),
-          seconds: Number(values.warmup),
-          warmup: 0,
-          stream: values.stream,
-        });
+      await load(t, Number(values.warmup), 0);
       const before = threads(t.server.pid);
       const switchesBefore = switches(t.server.pid);
-      const r =
-        values.rate === undefined
-          ? await wrk(t, { seconds: Number(values.seconds), stream: values.stream })
-          : atRate(
-              await loadgen(t, {
-                rate: Number(values.rate),
-                seconds: Number(values.seconds),
-                // Its first second is left out: the generator's own connections and JIT warm-up.
-                warmup: 1,
-                stream: values.stream,
-              }),
-            );
+      // At a fixed rate the measured run's first second is left out: the generator's own connections and JIT.
+      const r = await load(t, Number(values.seconds), 1);
       const after = threads(t.server.pid);
       const switchesAfter = switches(t.server.pid);
       const perRequest = (key) => ((switchesAfter[key] - switchesBefore[key]) / r.requests).toFixed(2);

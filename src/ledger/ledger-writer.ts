@@ -177,7 +177,7 @@ export class LedgerWriter {
    *
    * The reports of one turn of the event loop are flattened into rows together, at its end (or when a
    * batch is taken, if that comes first). One tight pass over them costs less than one conversion in
-   * each request's stride, interleaved with everything else the request does: about 5 µs a request
+   * each request's stride, interleaved with everything else the request does: about 7 µs a request
    * less in `bench/ab.mjs` (bench/RESULTS.md, "2026-12-03"). They are not flattened later than that: a
    * queued entry lives for up to a flush interval, long enough to survive young-generation
    * collections and be copied and promoted, and one flat row (and its attempts' JSON) is less to carry
