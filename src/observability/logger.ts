@@ -13,12 +13,14 @@ type Destination = ReturnType<typeof pino.destination>;
 
 /**
  * Lines are gathered in chunks of this many bytes, and a chunk goes to the destination when the next line
- * would not fit, or `flushIntervalMs` after its first line. Each `fs.write` costs about 40–50 µs of CPU on
- * this machine whatever its size (the libuv thread pool's hand-offs and the syscall); with one write per
- * line or two the access log cost more than the request it logged. 16 KB is sonic-boom's largest single
- * write (`maxWrite`), about forty access-log lines.
+ * would not fit, or `flushIntervalMs` after its first line. Each asynchronous `fs.write` costs tens of µs
+ * of CPU however small (the libuv thread pool's hand-offs and the syscall); with one write per line or
+ * two the access log cost more than the request it logged. A bigger chunk costs more to copy but is
+ * handed off less often: one asynchronous write of 16 KB cost 72–97 µs of CPU on a slow machine, one of
+ * 64 KB 113–232 µs, so 3.1–4.2 against 1.2–2.5 µs per 700-byte line (bench/RESULTS.md,
+ * "2026-12-03, later"). sonic-boom is told that a chunk is its largest single write (`maxWrite`).
  */
-const chunkBytes = 16 * 1024;
+const chunkBytes = 64 * 1024;
 /** The longest a line waits for its chunk: short enough for `tail -f`. */
 const flushIntervalMs = 100;
 /** UTF-8 takes at most three bytes per UTF-16 code unit: a line of n code units fits in 3n bytes. */
