@@ -2,6 +2,9 @@
 // with the server's CPU per request split by thread (main, the ledger worker, V8 helpers, libuv pool).
 // Usage: npm run build && node bench/ab.mjs [--targets switchyard,switchyard-off] [--rounds 4] [--seconds 8] [--stream]
 //        [--rate R]   (bench/loadgen.mjs at R requests/s instead of wrk: the tail latency at a fixed rate)
+//        [--helpers-cpu N]   (after the warm-up, every thread of the server but its main thread moves to CPU N:
+//                             V8's helpers, the libuv pool, the ledger's worker; the event loop keeps its core)
+import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadgen, wrk } from "./lib/measure.mjs";
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "3" },
     "node-args": { type: "string", default: "" },
     rate: { type: "string" },
+    "helpers-cpu": { type: "string" },
   },
 });
 // A target may be name=config.yaml: a switchyard target with that configuration (for one-off comparisons).
@@ -79,6 +83,26 @@ function threads(pid) {
   return groups;
 }
 
+/**
+ * Moves every thread of a process but its main thread to `cpu`, as a host with a core to spare would run
+ * them. Done after the warm-up: the ledger's worker and the libuv pool start on first use, and a thread
+ * started later inherits its creator's core. The server's CPU per request still counts all its threads;
+ * `foreign` (other work on the server's core) is then understated, as it subtracts the helpers' CPU too.
+ */
+async function moveHelpers(pid, cpu) {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    if (tid === String(pid)) continue;
+    await new Promise((resolve, reject) =>
+      execFile("taskset", ["-p", "-c", cpu, tid], (error) =>
+        // A thread may end between the listing and the call.
+        error === null || /No such process|failed to (get|set)/.test(String(error))
+          ? resolve()
+          : reject(error),
+      ),
+    );
+  }
+}
+
 const rows = Object.fromEntries(targets.map((t) => [t, []]));
 process.on("exit", stopAllSync);
 for (let round = 0; round < Number(values.rounds); round++) {
@@ -88,6 +112,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
       // At a fixed rate the warm-up runs at that rate too: a saturating one would leave a backlog (the
       // ledger's queue, old-generation garbage) for the measured run to pay.
       await load(t, Number(values.warmup), 0);
+      if (values["helpers-cpu"] !== undefined) await moveHelpers(t.server.pid, values["helpers-cpu"]);
       const before = threads(t.server.pid);
       const switchesBefore = switches(t.server.pid);
       // At a fixed rate the measured run's first second is left out: the generator's own connections and JIT.
