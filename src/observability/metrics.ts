@@ -3,7 +3,13 @@ import type { GatewayConfig, ProviderKind } from "../config/types.js";
 import type { Endpoint, RequestReport } from "../core/request-report.js";
 import type { HealthView } from "../health/health-view.js";
 import { errorCodes } from "../errors/codes.js";
-import { type CounterCell, CounterFamily, type HistogramCell, HistogramFamily } from "./metric-families.js";
+import {
+  type CounterCell,
+  CounterFamily,
+  type HistogramCell,
+  HistogramFamily,
+  LabelIndex,
+} from "./metric-families.js";
 
 /** What the metrics may name: label values outside it are counted as `other`, so series stay bounded. */
 export interface MetricsCatalog {
@@ -117,7 +123,7 @@ interface RequestSeries {
 
 /**
  * Prometheus metrics from request reports, on a registry of their own. `observe(report)` runs on the
- * request's thread (a diagnostics-channel subscriber): one map lookup and a few additions. Everything else
+ * request's thread (a diagnostics-channel subscriber): one `Map.get` per label and a few additions. Everything else
  * happens when `/metrics` is scraped.
  */
 export class GatewayMetrics {
@@ -129,9 +135,9 @@ export class GatewayMetrics {
   readonly #providers: ReadonlySet<string>;
   readonly #offerings: ReadonlySet<string>;
   readonly #providerNames: ReadonlyMap<string, string>;
-  readonly #series = new Map<string, RequestSeries>();
-  readonly #attempts = new Map<string, CounterCell>();
-  readonly #failovers = new Map<string, CounterCell>();
+  readonly #series = new LabelIndex<RequestSeries>();
+  readonly #attempts = new LabelIndex<CounterCell>();
+  readonly #failovers = new LabelIndex<CounterCell>();
 
   readonly #requestsTotal = new CounterFamily(
     "switchyard_requests_total",
@@ -297,10 +303,9 @@ export class GatewayMetrics {
     const statusClass = statusClassOf(report.status);
     const errorType =
       report.errorCode !== undefined ? errorTypeOf(report.errorCode) : outcome === "ok" ? NONE : outcome;
-    const key = `${endpoint}\u0000${tenant}\u0000${model}\u0000${provider}\u0000${offering}\u0000${outcome}\u0000${statusClass}\u0000${errorType}`;
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = {
+    return this.#series.get(
+      [endpoint, tenant, model, provider, offering, outcome, statusClass, errorType],
+      (): RequestSeries => ({
         labels: {
           endpoint,
           tenant,
@@ -326,10 +331,8 @@ export class GatewayMetrics {
         estimated: undefined,
         tokenHistograms: [],
         tokenCounters: [],
-      };
-      this.#series.set(key, series);
-    }
-    return series;
+      }),
+    );
   }
 
   #tokens(series: RequestSeries, kind: number, count: number): void {
@@ -375,21 +378,11 @@ export class GatewayMetrics {
       const offering = bounded(this.#offerings, attempt.offering);
       const statusClass = attempt.status === undefined ? NONE : statusClassOf(attempt.status);
       const errorType = attempt.code === undefined ? NONE : errorTypeOf(attempt.code);
-      const key = `${provider}\u0000${offering}\u0000${statusClass}\u0000${errorType}`;
-      let cell = this.#attempts.get(key);
-      if (cell === undefined) {
-        cell = this.#attemptsTotal.cell([provider, offering, statusClass, errorType]);
-        this.#attempts.set(key, cell);
-      }
-      cell.add(1);
+      const labels = [provider, offering, statusClass, errorType];
+      this.#attempts.get(labels, () => this.#attemptsTotal.cell(labels)).add(1);
       if (previous !== undefined && previous !== offering) {
-        const moveKey = `${model}\u0000${previous}\u0000${offering}`;
-        let move = this.#failovers.get(moveKey);
-        if (move === undefined) {
-          move = this.#failoversTotal.cell([model, previous, offering]);
-          this.#failovers.set(moveKey, move);
-        }
-        move.add(1);
+        const move = [model, previous, offering];
+        this.#failovers.get(move, () => this.#failoversTotal.cell(move)).add(1);
       }
       previous = offering;
     }
