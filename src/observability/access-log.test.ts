@@ -205,13 +205,21 @@ describe("the access log", () => {
         latencyMs: Number.NaN,
         outcome: "client_gone",
       }),
+      // One key on one route, told apart by what is absent and what is empty.
+      requestReport({ keyPrefix: undefined }),
+      requestReport({ keyPrefix: "" }),
+      requestReport({
+        route: { offering: "gpt-4o-mini@openai", provider: "openai", region: "", reason: "cheapest" },
+      }),
+      requestReport({ stream: true }),
     ];
-    for (const report of reports) {
+    // Twice over: the second pass lays the key's and route's members out from the fragments the first kept.
+    for (const report of [...reports, ...reports]) {
       log.record(report);
       logger.child({ name: "access" }).info(accessLogFields(report), describeReport(report));
     }
-    expect(written).toHaveLength(2 * reports.length);
-    for (let index = 0; index < reports.length; index++)
+    expect(written).toHaveLength(4 * reports.length);
+    for (let index = 0; index < 2 * reports.length; index++)
       expect(written[2 * index]).toBe(written[2 * index + 1]);
   });
 

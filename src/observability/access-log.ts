@@ -1,5 +1,6 @@
 import { symbols, type DestinationStream, type Logger } from "pino";
 import type { ReportedAttempt, ReportedUsage, RequestReport } from "../core/request-report.js";
+import { LabelIndex } from "./metric-families.js";
 
 /**
  * What one access-log line carries besides pino's `level`, `time` and `msg`. Names follow the ledger
@@ -59,6 +60,7 @@ export class AccessLog {
   /** The child's bindings, `,"name":"access"`. */
   readonly #bindings: string = "";
   readonly #time: () => string = () => "";
+  readonly #fragments = new RouteFragments();
 
   constructor(logger: Logger, options: { readonly enabled: boolean }) {
     if (!options.enabled) return;
@@ -76,26 +78,16 @@ export class AccessLog {
     const logger = this.#logger;
     if (logger === undefined || !logger.isLevelEnabled("info")) return;
     this.#stream?.write(
-      `${this.#start}${this.#time()}${this.#bindings}${fieldsJson(report)},"msg":${quote(describeReport(report))}}\n`,
+      `${this.#start}${this.#time()}${this.#bindings}${fieldsJson(report, this.#fragments)},"msg":${quote(describeReport(report))}}\n`,
     );
   }
 }
 
 /** The fields of {@link accessLogFields} as JSON members, in the same order, undefined ones left out. */
-function fieldsJson(report: RequestReport): string {
+function fieldsJson(report: RequestReport, fragments: RouteFragments): string {
   const { route, attempts } = report;
   let json = `,"requestId":${quote(report.requestId)}`;
-  if (report.tenant !== undefined) json += `,"tenant":${quote(report.tenant)}`;
-  if (report.keyId !== undefined) json += `,"keyId":${quote(report.keyId)}`;
-  if (report.keyPrefix !== undefined) json += `,"keyPrefix":${quote(report.keyPrefix)}`;
-  json += `,"ingress":${quote(report.ingress)},"endpoint":${quote(report.endpoint)}`;
-  if (report.model !== undefined) json += `,"model":${quote(report.model)}`;
-  json += `,"stream":${report.stream}`;
-  if (route !== undefined) {
-    json += `,"offering":${quote(route.offering)},"provider":${quote(route.provider)}`;
-    if (route.region !== undefined) json += `,"region":${quote(route.region)}`;
-    json += `,"routeReason":${quote(route.reason)}`;
-  }
+  json += route === undefined ? keyAndRouteJson(report) : fragments.of(report, route);
   json += `,"attempts":[`;
   for (let index = 0; index < attempts.length; index++) {
     const attempt = attempts[index];
@@ -110,6 +102,68 @@ function fieldsJson(report: RequestReport): string {
   if (report.errorCode !== undefined) json += `,"errorCode":${quote(report.errorCode)}`;
   if (report.warnings.length > 0) json += `,"warnings":${JSON.stringify(report.warnings)}`;
   return json;
+}
+
+/** The members from `tenant` to `routeReason`: the same for every request of one key on one route. */
+function keyAndRouteJson(report: RequestReport): string {
+  const { route } = report;
+  let json = "";
+  if (report.tenant !== undefined) json += `,"tenant":${quote(report.tenant)}`;
+  if (report.keyId !== undefined) json += `,"keyId":${quote(report.keyId)}`;
+  if (report.keyPrefix !== undefined) json += `,"keyPrefix":${quote(report.keyPrefix)}`;
+  json += `,"ingress":${quote(report.ingress)},"endpoint":${quote(report.endpoint)}`;
+  if (report.model !== undefined) json += `,"model":${quote(report.model)}`;
+  json += `,"stream":${report.stream}`;
+  if (route !== undefined) {
+    json += `,"offering":${quote(route.offering)},"provider":${quote(route.provider)}`;
+    if (route.region !== undefined) json += `,"region":${quote(route.region)}`;
+    json += `,"routeReason":${quote(route.reason)}`;
+  }
+  return json;
+}
+
+/** Which of tenant, key id, key prefix, model and region a report has, as a label of its own. */
+const presence = Array.from({ length: 32 }, (_, mask) => mask.toString(2));
+/** Fragments kept at most; past it (a configuration with that many keys × routes) the rest are laid out each time. */
+const maxFragments = 4_096;
+
+/**
+ * {@link keyAndRouteJson} kept per distinct set of values, found through one `Map` level per value: a
+ * dozen lookups instead of a dozen escape checks and concatenations. Only routed requests use it — their
+ * model, offering and reason come from the catalog, so the set stays small; a request that was refused
+ * may name any model and is laid out each time.
+ */
+class RouteFragments {
+  readonly #index = new LabelIndex<string>();
+  #size = 0;
+
+  of(report: RequestReport, route: NonNullable<RequestReport["route"]>): string {
+    if (this.#size >= maxFragments) return keyAndRouteJson(report);
+    const mask =
+      (report.tenant === undefined ? 0 : 1) |
+      (report.keyId === undefined ? 0 : 2) |
+      (report.keyPrefix === undefined ? 0 : 4) |
+      (report.model === undefined ? 0 : 8) |
+      (route.region === undefined ? 0 : 16);
+    const labels = [
+      presence[mask] ?? "",
+      report.tenant ?? "",
+      report.keyId ?? "",
+      report.keyPrefix ?? "",
+      report.ingress,
+      report.endpoint,
+      report.model ?? "",
+      report.stream ? "1" : "0",
+      route.offering,
+      route.provider,
+      route.region ?? "",
+      route.reason,
+    ];
+    return this.#index.get(labels, () => {
+      this.#size += 1;
+      return keyAndRouteJson(report);
+    });
+  }
 }
 
 function usageJson(usage: ReportedUsage): string {
