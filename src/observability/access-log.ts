@@ -1,6 +1,6 @@
 import { symbols, type DestinationStream, type Logger } from "pino";
 import type { ReportedAttempt, ReportedUsage, RequestReport } from "../core/request-report.js";
-import { LabelIndex } from "./metric-families.js";
+import { LabelIndex } from "./label-index.js";
 
 /**
  * What one access-log line carries besides pino's `level`, `time` and `msg`. Names follow the ledger

@@ -3,13 +3,8 @@ import type { GatewayConfig, ProviderKind } from "../config/types.js";
 import type { Endpoint, RequestReport } from "../core/request-report.js";
 import type { HealthView } from "../health/health-view.js";
 import { errorCodes } from "../errors/codes.js";
-import {
-  type CounterCell,
-  CounterFamily,
-  type HistogramCell,
-  HistogramFamily,
-  LabelIndex,
-} from "./metric-families.js";
+import { LabelIndex } from "./label-index.js";
+import { type CounterCell, CounterFamily, type HistogramCell, HistogramFamily } from "./metric-families.js";
 
 /** What the metrics may name: label values outside it are counted as `other`, so series stay bounded. */
 export interface MetricsCatalog {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LabelIndex } from "./metric-families.js";
+import { LabelIndex } from "./label-index.js";
 
 describe("LabelIndex", () => {
   it("makes one value per tuple of labels, once, and finds it again", () => {
