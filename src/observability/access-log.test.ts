@@ -212,6 +212,15 @@ describe("the access log", () => {
         route: { offering: "gpt-4o-mini@openai", provider: "openai", region: "", reason: "cheapest" },
       }),
       requestReport({ stream: true }),
+      // The reason may carry the request's own figures: it is never taken from another request's line.
+      requestReport({
+        route: {
+          offering: "gpt-4o-mini@openai",
+          provider: "openai",
+          region: "us",
+          reason: "cheapest: est. $0.0002",
+        },
+      }),
     ];
     // Twice over: the second pass lays the key's and route's members out from the fragments the first kept.
     for (const report of [...reports, ...reports]) {

@@ -87,7 +87,8 @@ export class AccessLog {
 function fieldsJson(report: RequestReport, fragments: RouteFragments): string {
   const { route, attempts } = report;
   let json = `,"requestId":${quote(report.requestId)}`;
-  json += route === undefined ? keyAndRouteJson(report) : fragments.of(report, route);
+  if (route === undefined) json += keyAndRouteJson(report);
+  else json += `${fragments.of(report, route)},"routeReason":${quote(route.reason)}`;
   json += `,"attempts":[`;
   for (let index = 0; index < attempts.length; index++) {
     const attempt = attempts[index];
@@ -104,7 +105,10 @@ function fieldsJson(report: RequestReport, fragments: RouteFragments): string {
   return json;
 }
 
-/** The members from `tenant` to `routeReason`: the same for every request of one key on one route. */
+/**
+ * The members from `tenant` to `region`: the same for every request of one key on one route. (The route's
+ * reason follows them; it may carry the request's own figures, an estimated price or a latency.)
+ */
 function keyAndRouteJson(report: RequestReport): string {
   const { route } = report;
   let json = "";
@@ -117,7 +121,6 @@ function keyAndRouteJson(report: RequestReport): string {
   if (route !== undefined) {
     json += `,"offering":${quote(route.offering)},"provider":${quote(route.provider)}`;
     if (route.region !== undefined) json += `,"region":${quote(route.region)}`;
-    json += `,"routeReason":${quote(route.reason)}`;
   }
   return json;
 }
@@ -130,8 +133,8 @@ const maxFragments = 4_096;
 /**
  * {@link keyAndRouteJson} kept per distinct set of values, found through one `Map` level per value: a
  * dozen lookups instead of a dozen escape checks and concatenations. Only routed requests use it — their
- * model, offering and reason come from the catalog, so the set stays small; a request that was refused
- * may name any model and is laid out each time.
+ * model and offering come from the catalog, so the set stays small; a request that was refused may name
+ * any model and is laid out each time.
  */
 class RouteFragments {
   readonly #index = new LabelIndex<string>();
@@ -157,7 +160,6 @@ class RouteFragments {
       route.offering,
       route.provider,
       route.region ?? "",
-      route.reason,
     ];
     return this.#index.get(labels, () => {
       this.#size += 1;
