@@ -118,8 +118,8 @@ interface RequestSeries {
 
 /**
  * Prometheus metrics from request reports, on a registry of their own. `observe(report)` runs on the
- * request's thread (a diagnostics-channel subscriber): one `Map.get` per label and a few additions. Everything else
- * happens when `/metrics` is scraped.
+ * request's thread (a diagnostics-channel subscriber): one `Map.get` per label and a few additions.
+ * Everything else happens when `/metrics` is scraped.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
