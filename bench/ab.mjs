@@ -79,6 +79,8 @@ function threads(pid) {
     const group =
       tid === String(pid) ? "main" : name.startsWith("V8") ? "v8" : name.startsWith("libuv") ? "uv" : name;
     groups[group] = (groups[group] ?? 0) + seconds;
+    // The event loop's kernel share (syscalls, wake-ups of other threads) apart from its total.
+    if (group === "main") groups.mainSys = Number(fields[12]) / CLK_TCK;
   }
   return groups;
 }

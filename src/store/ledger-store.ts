@@ -40,81 +40,104 @@ export const insertChunkRows = Math.floor(30_000 / columnCount);
 const statementCacheSize = 16;
 
 /**
- * How a row is stored, column by column, in {@link toLedgerRecord}'s order (a test holds the two equal):
- * the column, the row's field, and whether the value is stored as it is, as a flag (0/1), or as
- * milliseconds rounded into an integer column. The SQLite ledger worker lays rows out from it.
+ * The ledger's columns in {@link toLedgerRecord}'s order, which is the order of a one-row INSERT's
+ * parameters and of {@link appendLedgerValues} (a test holds the three equal).
  */
-export type LedgerColumnLayout = readonly (readonly [
-  column: keyof LedgerEntriesTable,
-  field: keyof LedgerRow,
-  kind: "value" | "flag" | "ms",
-])[];
-
-export const ledgerColumnLayout: LedgerColumnLayout = [
-  ["request_id", "requestId", "value"],
-  ["started_at", "startedAt", "ms"],
-  ["tenant", "tenant", "value"],
-  ["key_id", "keyId", "value"],
-  ["key_prefix", "keyPrefix", "value"],
-  ["ingress", "ingress", "value"],
-  ["endpoint", "endpoint", "value"],
-  ["model", "model", "value"],
-  ["stream", "stream", "flag"],
-  ["offering", "offering", "value"],
-  ["provider", "provider", "value"],
-  ["region", "region", "value"],
-  ["route_reason", "routeReason", "value"],
-  ["attempts", "attempts", "value"],
-  ["failed_over", "failedOver", "flag"],
-  ["attempts_json", "attemptsJson", "value"],
-  ["input_tokens", "inputTokens", "value"],
-  ["cached_input_tokens", "cachedInputTokens", "value"],
-  ["cache_write_input_tokens", "cacheWriteInputTokens", "value"],
-  ["output_tokens", "outputTokens", "value"],
-  ["reasoning_tokens", "reasoningTokens", "value"],
-  ["usage_estimated", "usageEstimated", "flag"],
-  ["cost_usd", "costUsd", "value"],
-  ["price_input", "priceInput", "value"],
-  ["price_output", "priceOutput", "value"],
-  ["price_cached_input", "priceCachedInput", "value"],
-  ["price_cache_write", "priceCacheWrite", "value"],
-  ["latency_ms", "latencyMs", "ms"],
-  ["ttft_ms", "ttftMs", "ms"],
-  ["outcome", "outcome", "value"],
-  ["status", "status", "value"],
-  ["error_code", "errorCode", "value"],
-  ["warnings", "warnings", "value"],
-  ["capabilities", "capabilities", "value"],
+export const ledgerColumns: readonly (keyof LedgerEntriesTable)[] = [
+  "request_id",
+  "started_at",
+  "tenant",
+  "key_id",
+  "key_prefix",
+  "ingress",
+  "endpoint",
+  "model",
+  "stream",
+  "offering",
+  "provider",
+  "region",
+  "route_reason",
+  "attempts",
+  "failed_over",
+  "attempts_json",
+  "input_tokens",
+  "cached_input_tokens",
+  "cache_write_input_tokens",
+  "output_tokens",
+  "reasoning_tokens",
+  "usage_estimated",
+  "cost_usd",
+  "price_input",
+  "price_output",
+  "price_cached_input",
+  "price_cache_write",
+  "latency_ms",
+  "ttft_ms",
+  "outcome",
+  "status",
+  "error_code",
+  "warnings",
+  "capabilities",
 ];
 
 /**
- * One row's values in the layout's order, for a one-row INSERT. It uses nothing outside itself: the
- * SQLite ledger worker runs it from its source text.
+ * Appends one row's values to `values` in {@link ledgerColumns}' order, converted as
+ * {@link toLedgerRecord} converts them, for the SQLite ledger's one-row INSERTs. Written out field by
+ * field: a loop over a column table reads each field by a computed name, which cost about 12,500
+ * instructions a row under callgrind, several times this (bench/RESULTS.md, "2026-12-03, evening").
  */
-export function layOutLedgerRow(row: LedgerRow, layout: LedgerColumnLayout): unknown[] {
-  const values: unknown[] = [];
-  for (const [, field, kind] of layout) {
-    const value = row[field];
-    if (kind === "flag") values.push(value === true ? 1 : 0);
-    else if (kind === "ms" && typeof value === "number") values.push(Math.round(value));
-    else values.push(value);
-  }
-  return values;
+export function appendLedgerValues(row: LedgerRow, values: unknown[]): void {
+  values.push(
+    row.requestId,
+    Math.round(row.startedAt),
+    row.tenant,
+    row.keyId,
+    row.keyPrefix,
+    row.ingress,
+    row.endpoint,
+    row.model,
+    row.stream ? 1 : 0,
+    row.offering,
+    row.provider,
+    row.region,
+    row.routeReason,
+    row.attempts,
+    row.failedOver ? 1 : 0,
+    row.attemptsJson,
+    row.inputTokens,
+    row.cachedInputTokens,
+    row.cacheWriteInputTokens,
+    row.outputTokens,
+    row.reasoningTokens,
+    row.usageEstimated ? 1 : 0,
+    row.costUsd,
+    row.priceInput,
+    row.priceOutput,
+    row.priceCachedInput,
+    row.priceCacheWrite,
+    Math.round(row.latencyMs),
+    row.ttftMs === null ? null : Math.round(row.ttftMs),
+    row.outcome,
+    row.status,
+    row.errorCode,
+    row.warnings,
+    row.capabilities,
+  );
 }
 
 /**
  * The SQL of a one-row INSERT that leaves a stored request id alone, with its parameters in
- * {@link ledgerColumnLayout}'s order: the query builder's, for the Kysely instance's dialect.
+ * {@link ledgerColumns}' order: the query builder's, for the Kysely instance's dialect.
  */
 export function ledgerInsertRowSql(db: Kysely<Database>): string {
   // Every column given, as a parameter: the values themselves are the worker's.
-  const record = Object.fromEntries(ledgerColumnLayout.map(([column]) => [column, null]));
+  const record = Object.fromEntries(ledgerColumns.map((column) => [column, null]));
   const compiled = db
     .insertInto("ledger_entries")
     .values(record as unknown as Insertable<LedgerEntriesTable>)
     .onConflict((conflict) => conflict.column("request_id").doNothing())
     .compile();
-  if (compiled.parameters.length !== ledgerColumnLayout.length)
+  if (compiled.parameters.length !== ledgerColumns.length)
     throw new Error("the ledger INSERT does not take one parameter per column");
   return compiled.sql;
 }
